@@ -1,0 +1,1 @@
+//! seer-agent (work in progress).

@@ -1,0 +1,1 @@
+//! seer-api (work in progress).

@@ -1,0 +1,1 @@
+//! seer-broker (work in progress).

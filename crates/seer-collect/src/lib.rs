@@ -1,0 +1,1 @@
+//! seer-collect (work in progress).

@@ -1,0 +1,1 @@
+//! seer-pxl (work in progress).

@@ -1,0 +1,1 @@
+//! seer-query (work in progress).

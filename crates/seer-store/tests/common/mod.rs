@@ -1,0 +1,2 @@
+//! Fixtures shared by the integration tests and benches.
+pub mod http_fixture;

@@ -1,1 +1,35 @@
-//! seer-collect (work in progress).
+//! Seer's collectors: periodic data sources that turn host state into rows of Pixie-compatible tables.
+//!
+//! A *collector* implements [`Collector`]: it names the tables it writes ([`Collector::tables`]), says how
+//! often it wants to run ([`Collector::period`]), and on each call to [`Collector::collect`] (a *sweep*)
+//! reads its source, builds one Arrow batch per table with exactly the table's
+//! [`seer_types::TableDef::arrow_schema`], and hands it to a [`seer_types::RecordSink`]. The agent owns the
+//! schedule; collectors own no threads.
+//!
+//! Failure model: a sink refusing a batch is counted in [`CollectReport::dropped`], never an error; one item
+//! failing to read (a process exiting mid-sweep) is skipped and counted in [`CollectReport::errors`]; only a
+//! failure that voids the whole sweep (the proc root cannot be listed) returns [`CollectError`].
+//!
+//! Built-in collectors:
+//! - [`ProcessStatsCollector`] → `process_stats` (every process, `/proc/<pid>/{stat,io}`, 1 s).
+//! - [`NetworkStatsCollector`] → `network_stats` (per network namespace, `/proc/<pid>/net/dev`, 1 s).
+//! - [`SelfTelemetryCollector`] → `self_telemetry` (one row per [`ComponentCounters`] of a
+//!   [`TelemetrySource`]).
+//!
+//! # Adding a collector
+//! 1. Write one file, `src/<name>.rs`, with a struct implementing [`Collector`] (use
+//!    [`CollectReport::append`] to hand batches to the sink; it does the counting).
+//! 2. Add `pub mod <name>;` and a re-export here, and one line to [`registry`].
+
+mod batch;
+pub mod collector;
+pub mod network_stats;
+pub mod process_stats;
+pub mod registry;
+pub mod self_telemetry;
+
+pub use collector::{CollectContext, CollectError, CollectReport, Collector};
+pub use network_stats::NetworkStatsCollector;
+pub use process_stats::ProcessStatsCollector;
+pub use registry::{CollectConfig, registry};
+pub use self_telemetry::{ComponentCounters, SelfTelemetryCollector, TelemetrySource};

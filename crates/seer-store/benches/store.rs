@@ -24,7 +24,9 @@ const SEAL_ROWS: usize = 8192;
 
 fn batches(n: usize, rows: usize) -> Vec<RecordBatch> {
     let mut rng = Rng::new(42);
-    (0..n).map(|i| http_batch(&mut rng, rows, (i * rows) as i64 * SEC, SEC)).collect()
+    (0..n)
+        .map(|i| http_batch(&mut rng, rows, (i * rows) as i64 * SEC, SEC))
+        .collect()
 }
 
 fn filled_table(input: &[RecordBatch]) -> Table {
@@ -41,7 +43,9 @@ fn append(c: &mut Criterion) {
     let mut g = c.benchmark_group("store_append");
     g.throughput(Throughput::Elements(rows as u64));
     g.sample_size(20);
-    g.bench_function("http_events_1024_row_appends", |b| b.iter(|| black_box(filled_table(&input))));
+    g.bench_function("http_events_1024_row_appends", |b| {
+        b.iter(|| black_box(filled_table(&input)))
+    });
     g.finish();
 }
 
@@ -78,9 +82,13 @@ fn memory(c: &mut Criterion) {
 fn scan(c: &mut Criterion) {
     let input = batches(1024, 1024);
     let table = Arc::new(filled_table(&input));
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(1));
-    ctx.register_table("http_events", Arc::new(StoreTableProvider::new(table))).expect("register");
+    ctx.register_table("http_events", Arc::new(StoreTableProvider::new(table)))
+        .expect("register");
     let last_tenth = (1024 * 1024 * 9 / 10) as i64 * SEC;
     let pruned = format!(
         "SELECT count(*), avg(latency) FROM http_events WHERE time_ >= arrow_cast({last_tenth}, 'Timestamp(Nanosecond, None)')"

@@ -15,7 +15,11 @@ pub struct StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        Self { total_budget_bytes: 1 << 30, http_events_percent: 40, seal_rows: 8192 }
+        Self {
+            total_budget_bytes: 1 << 30,
+            http_events_percent: 40,
+            seal_rows: 8192,
+        }
     }
 }
 
@@ -25,7 +29,11 @@ impl StoreConfig {
     pub fn budgets(&self, defs: &[TableDef]) -> Vec<usize> {
         let total = self.total_budget_bytes;
         let has_http = defs.iter().any(|d| d.name == "http_events");
-        let http = if has_http { total * u64::from(self.http_events_percent.min(100)) / 100 } else { 0 };
+        let http = if has_http {
+            total * u64::from(self.http_events_percent.min(100)) / 100
+        } else {
+            0
+        };
         let others = defs.len() - usize::from(has_http);
         let share = if others == 0 { 0 } else { (total - http) / others as u64 };
         defs.iter()
@@ -41,7 +49,10 @@ mod tests {
 
     #[test]
     fn http_events_gets_its_share_and_others_split_the_rest() {
-        let cfg = StoreConfig { total_budget_bytes: 1000, ..StoreConfig::default() };
+        let cfg = StoreConfig {
+            total_budget_bytes: 1000,
+            ..StoreConfig::default()
+        };
         let defs = seer_types::tables::all();
         let budgets = cfg.budgets(defs);
         let http = defs.iter().position(|d| d.name == "http_events").expect("http_events");
@@ -53,7 +64,10 @@ mod tests {
 
     #[test]
     fn without_http_events_all_share_equally() {
-        let cfg = StoreConfig { total_budget_bytes: 900, ..StoreConfig::default() };
+        let cfg = StoreConfig {
+            total_budget_bytes: 900,
+            ..StoreConfig::default()
+        };
         let defs = [seer_types::tables::PROCESS_STATS, seer_types::tables::NETWORK_STATS];
         assert_eq!(cfg.budgets(&defs), vec![450, 450]);
     }

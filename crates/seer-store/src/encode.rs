@@ -10,7 +10,11 @@ use arrow::record_batch::RecordBatch;
 pub(crate) fn check_logical(batch: &RecordBatch, logical: &SchemaRef) -> Result<(), String> {
     let got = batch.schema();
     if got.fields().len() != logical.fields().len() {
-        return Err(format!("expected {} columns, got {}", logical.fields().len(), got.fields().len()));
+        return Err(format!(
+            "expected {} columns, got {}",
+            logical.fields().len(),
+            got.fields().len()
+        ));
     }
     for (want, have) in logical.fields().iter().zip(got.fields()) {
         if want.name() != have.name() || want.data_type() != have.data_type() {
@@ -31,13 +35,23 @@ pub(crate) fn check_logical(batch: &RecordBatch, logical: &SchemaRef) -> Result<
 
 /// Casts the columns of logical batches to the storage schema (dictionary-encoding low-cardinality
 /// strings), concatenating them into one batch first.
-pub(crate) fn to_storage(batches: &[RecordBatch], logical: &SchemaRef, storage: &SchemaRef) -> Result<RecordBatch, ArrowError> {
+pub(crate) fn to_storage(
+    batches: &[RecordBatch],
+    logical: &SchemaRef,
+    storage: &SchemaRef,
+) -> Result<RecordBatch, ArrowError> {
     let merged = concat_batches(logical, batches)?;
     let columns = merged
         .columns()
         .iter()
         .zip(storage.fields())
-        .map(|(col, field)| if col.data_type() == field.data_type() { Ok(col.clone()) } else { cast(col, field.data_type()) })
+        .map(|(col, field)| {
+            if col.data_type() == field.data_type() {
+                Ok(col.clone())
+            } else {
+                cast(col, field.data_type())
+            }
+        })
         .collect::<Result<Vec<ArrayRef>, _>>()?;
     RecordBatch::try_new(storage.clone(), columns)
 }

@@ -7,7 +7,7 @@
 //! oldest batches are evicted first and counted. Readers take a point-in-time snapshot (cheap `Arc`
 //! clones under a short lock), so they never hold up writers.
 //!
-//! [`TableProviderImpl`](provider::StoreTableProvider) exposes a table to DataFusion and prunes sealed
+//! [`StoreTableProvider`] exposes a table to DataFusion and prunes sealed
 //! batches by `time_` bounds found in pushed-down filters.
 
 pub mod budget;
@@ -24,7 +24,7 @@ use arrow::record_batch::RecordBatch;
 use seer_types::{RecordSink, SinkError, TableDef};
 
 pub use budget::StoreConfig;
-pub use provider::{ScanCounters, StoreTableProvider};
+pub use provider::{ScanCounters, ScanRecord, StoreTableProvider};
 pub use stats::TableStats;
 pub use table::Table;
 
@@ -76,6 +76,9 @@ impl Store {
 
 impl RecordSink for Store {
     fn append(&self, table: &str, batch: RecordBatch) -> Result<(), SinkError> {
-        self.tables.get(table).ok_or_else(|| SinkError::UnknownTable(table.to_string()))?.append(batch)
+        self.tables
+            .get(table)
+            .ok_or_else(|| SinkError::UnknownTable(table.to_string()))?
+            .append(batch)
     }
 }

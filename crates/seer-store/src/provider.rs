@@ -1,6 +1,7 @@
 //! DataFusion access to a table: schema, time-pruned scans, scan counters.
 
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use arrow::datatypes::SchemaRef;
@@ -27,6 +28,19 @@ pub struct ScanCounters {
     pub batches_pruned: AtomicU64,
     /// Batches scanned.
     pub batches: AtomicU64,
+    /// Every scan: which table, over which time range.
+    pub scans: Mutex<Vec<ScanRecord>>,
+}
+
+/// One scan of one table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanRecord {
+    /// Table name.
+    pub table: &'static str,
+    /// Lower `time_` bound (ns, inclusive), if the query had one.
+    pub start_ns: Option<i64>,
+    /// Upper `time_` bound (ns, inclusive), if the query had one.
+    pub end_ns: Option<i64>,
 }
 
 /// A store table as a DataFusion `TableProvider`.
@@ -72,8 +86,15 @@ impl TableProvider for StoreTableProvider {
         filters: &[Expr],
         _limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let snap = self.table.snapshot(&time_range(filters));
+        let range = time_range(filters);
+        let snap = self.table.snapshot(&range);
         if let Some(c) = state.config().get_extension::<ScanCounters>() {
+            let record = ScanRecord {
+                table: self.table.def().name,
+                start_ns: range.lo,
+                end_ns: range.hi,
+            };
+            c.scans.lock().unwrap_or_else(|e| e.into_inner()).push(record);
             c.rows.fetch_add(snap.rows as u64, Ordering::Relaxed);
             c.bytes.fetch_add(snap.bytes as u64, Ordering::Relaxed);
             c.batches.fetch_add(snap.batches.len() as u64, Ordering::Relaxed);
@@ -91,5 +112,4 @@ impl TableProvider for StoreTableProvider {
         let exec = MemorySourceConfig::try_new_exec(&partitions, self.schema(), projection.cloned())?;
         Ok(exec)
     }
-
 }

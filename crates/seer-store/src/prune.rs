@@ -54,7 +54,11 @@ pub(crate) fn time_range(filters: &[Expr]) -> TimeRange {
 
 fn split_and(e: &Expr) -> Vec<&Expr> {
     match e {
-        Expr::BinaryExpr(BinaryExpr { left, op: Operator::And, right }) => {
+        Expr::BinaryExpr(BinaryExpr {
+            left,
+            op: Operator::And,
+            right,
+        }) => {
             let mut v = split_and(left);
             v.extend(split_and(right));
             v
@@ -65,7 +69,9 @@ fn split_and(e: &Expr) -> Vec<&Expr> {
 
 /// `time_ <op> const` (or `const <op> time_`, flipped) as `(op, ns)`.
 fn bound(e: &Expr) -> Option<(Operator, i64)> {
-    let Expr::BinaryExpr(BinaryExpr { left, op, right }) = e else { return None };
+    let Expr::BinaryExpr(BinaryExpr { left, op, right }) = e else {
+        return None;
+    };
     if is_time_col(left) {
         Some((*op, const_ns(right)?)).filter(|(op, _)| is_cmp(*op))
     } else if is_time_col(right) {
@@ -77,7 +83,10 @@ fn bound(e: &Expr) -> Option<(Operator, i64)> {
 }
 
 fn is_cmp(op: Operator) -> bool {
-    matches!(op, Operator::Gt | Operator::GtEq | Operator::Lt | Operator::LtEq | Operator::Eq)
+    matches!(
+        op,
+        Operator::Gt | Operator::GtEq | Operator::Lt | Operator::LtEq | Operator::Eq
+    )
 }
 
 fn is_time_col(e: &Expr) -> bool {
@@ -108,9 +117,18 @@ mod tests {
 
     #[test]
     fn intersects_bounds_from_conjunctions_and_flipped_comparisons() {
-        let f = [col("time_").gt_eq(ts(100)).and(col("time_").lt(ts(200))), ts(150).gt(col("time_"))];
+        let f = [
+            col("time_").gt_eq(ts(100)).and(col("time_").lt(ts(200))),
+            ts(150).gt(col("time_")),
+        ];
         let r = time_range(&f);
-        assert_eq!(r, TimeRange { lo: Some(100), hi: Some(149) });
+        assert_eq!(
+            r,
+            TimeRange {
+                lo: Some(100),
+                hi: Some(149)
+            }
+        );
         assert!(r.overlaps(0, 100));
         assert!(!r.overlaps(150, 300));
         assert!(!r.overlaps(0, 99));

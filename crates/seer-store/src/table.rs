@@ -118,11 +118,18 @@ impl Table {
         let chunk = Arc::new(Chunk::new(batch, self.time_idx));
         if let Err(reason) = check_logical(&chunk.batch, &self.logical) {
             self.refuse(chunk.batch.num_rows());
-            return Err(SinkError::SchemaMismatch { table: self.def.name.to_string(), reason });
+            return Err(SinkError::SchemaMismatch {
+                table: self.def.name.to_string(),
+                reason,
+            });
         }
         if chunk.bytes > self.budget {
             self.refuse(chunk.batch.num_rows());
-            return Err(SinkError::TooLarge { table: self.def.name.to_string(), bytes: chunk.bytes, budget: self.budget });
+            return Err(SinkError::TooLarge {
+                table: self.def.name.to_string(),
+                bytes: chunk.bytes,
+                budget: self.budget,
+            });
         }
         let to_seal = {
             let mut st = self.lock();
@@ -135,7 +142,11 @@ impl Table {
             }
             st.pending.push(chunk);
             self.evict(&mut st);
-            if st.pending_rows >= self.seal_rows { Some(self.take_pending(&mut st)) } else { None }
+            if st.pending_rows >= self.seal_rows {
+                Some(self.take_pending(&mut st))
+            } else {
+                None
+            }
         };
         if let Some((id, chunks)) = to_seal {
             self.seal(id, chunks);
@@ -147,8 +158,14 @@ impl Table {
     pub fn seal_if_older(&self, now_ns: i64, max_age_ns: i64) {
         let to_seal = {
             let mut st = self.lock();
-            let old = st.pending_since_ns.is_some_and(|t| now_ns.saturating_sub(t) >= max_age_ns);
-            if old && !st.pending.is_empty() { Some(self.take_pending(&mut st)) } else { None }
+            let old = st
+                .pending_since_ns
+                .is_some_and(|t| now_ns.saturating_sub(t) >= max_age_ns);
+            if old && !st.pending.is_empty() {
+                Some(self.take_pending(&mut st))
+            } else {
+                None
+            }
         };
         if let Some((id, chunks)) = to_seal {
             self.seal(id, chunks);
@@ -176,7 +193,9 @@ impl Table {
         let batches: Vec<RecordBatch> = chunks.iter().map(|c| c.batch.clone()).collect();
         let sealed = to_storage(&batches, &self.logical, &self.storage);
         let mut st = self.lock();
-        let Some(pos) = st.sealing.iter().position(|(i, _)| *i == id) else { return };
+        let Some(pos) = st.sealing.iter().position(|(i, _)| *i == id) else {
+            return;
+        };
         let (_, chunks) = st.sealing.remove(pos);
         let old_bytes: usize = chunks.iter().map(|c| c.bytes).sum();
         match sealed {
@@ -197,7 +216,11 @@ impl Table {
 
     fn storage_chunk(&self, c: &Chunk) -> Chunk {
         match to_storage(std::slice::from_ref(&c.batch), &self.logical, &self.storage) {
-            Ok(batch) => Chunk { batch, time: c.time, bytes: c.bytes },
+            Ok(batch) => Chunk {
+                batch,
+                time: c.time,
+                bytes: c.bytes,
+            },
             Err(_) => c.clone(),
         }
     }
@@ -260,7 +283,11 @@ impl Table {
     pub fn stats(&self) -> TableStats {
         let st = self.lock();
         let mut s = st.stats.clone();
-        let chunks = st.sealed.iter().chain(st.sealing.iter().flat_map(|(_, c)| c.iter())).chain(st.pending.iter());
+        let chunks = st
+            .sealed
+            .iter()
+            .chain(st.sealing.iter().flat_map(|(_, c)| c.iter()))
+            .chain(st.pending.iter());
         for c in chunks {
             s.rows_held += c.batch.num_rows() as u64;
             s.batches_held += 1;

@@ -37,12 +37,27 @@ fn small_appends_are_batched_and_sealed_dictionary_encoded() {
     let all = t.scan_all();
     assert_eq!(rows(&all), 2500);
     assert_eq!(all[0].num_rows(), 1000);
-    let path = all[0].schema().field_with_name("req_path").expect("req_path").data_type().clone();
-    assert!(matches!(path, DataType::Dictionary(_, _)), "req_path stored as {path:?}");
+    let path = all[0]
+        .schema()
+        .field_with_name("req_path")
+        .expect("req_path")
+        .data_type()
+        .clone();
+    assert!(
+        matches!(path, DataType::Dictionary(_, _)),
+        "req_path stored as {path:?}"
+    );
     // Pending rows are converted to the storage schema for readers too.
     assert_eq!(all.last().expect("batches").schema(), t.schema());
-    let times: Vec<i64> =
-        all.iter().flat_map(|b| b.column(0).as_primitive::<arrow::datatypes::TimestampNanosecondType>().values().to_vec()).collect();
+    let times: Vec<i64> = all
+        .iter()
+        .flat_map(|b| {
+            b.column(0)
+                .as_primitive::<arrow::datatypes::TimestampNanosecondType>()
+                .values()
+                .to_vec()
+        })
+        .collect();
     assert!(times.windows(2).all(|w| w[0] < w[1]), "rows come back in time order");
 }
 
@@ -56,22 +71,41 @@ fn flood_stays_within_budget_and_counts_evictions() {
         t.append(http_batch(&mut rng, 128, i * 128 * SEC, SEC)).expect("append");
         appended += 128;
         let s = t.stats();
-        assert!(s.bytes_held as usize <= budget, "held {} > budget {budget} after batch {i}", s.bytes_held);
+        assert!(
+            s.bytes_held as usize <= budget,
+            "held {} > budget {budget} after batch {i}",
+            s.bytes_held
+        );
     }
     let s = t.stats();
     assert_eq!(s.rows_appended, appended);
     assert!(s.rows_evicted > 0, "a flood over budget must evict");
-    assert_eq!(s.rows_held + s.rows_evicted, appended, "every row is either held or counted as evicted");
+    assert_eq!(
+        s.rows_held + s.rows_evicted,
+        appended,
+        "every row is either held or counted as evicted"
+    );
     assert!(s.bytes_evicted > 0);
     let oldest_held = s.min_time_ns.expect("rows held");
-    assert!(s.evicted_until_ns.expect("evicted") < oldest_held, "oldest rows go first");
+    assert!(
+        s.evicted_until_ns.expect("evicted") < oldest_held,
+        "oldest rows go first"
+    );
 }
 
 #[test]
 fn bad_batches_are_refused_and_counted() {
-    let store = Store::new(&StoreConfig { total_budget_bytes: 1 << 20, ..Default::default() }, &[tables::HTTP_EVENTS]);
+    let store = Store::new(
+        &StoreConfig {
+            total_budget_bytes: 1 << 20,
+            ..Default::default()
+        },
+        &[tables::HTTP_EVENTS],
+    );
     let mut rng = Rng::new(3);
-    let err = store.append("process_stats", http_batch(&mut rng, 10, 0, SEC)).expect_err("unknown table");
+    let err = store
+        .append("process_stats", http_batch(&mut rng, 10, 0, SEC))
+        .expect_err("unknown table");
     assert!(matches!(err, SinkError::UnknownTable(_)));
     let table = store.table("http_events").expect("table");
     let wrong = arrow::record_batch::RecordBatch::try_new(
@@ -94,16 +128,27 @@ fn bad_batches_are_refused_and_counted() {
 
 #[tokio::test]
 async fn datafusion_scan_prunes_by_time_and_counts() {
-    let store = Store::new(&StoreConfig { seal_rows: 1000, ..Default::default() }, &[tables::HTTP_EVENTS]);
+    let store = Store::new(
+        &StoreConfig {
+            seal_rows: 1000,
+            ..Default::default()
+        },
+        &[tables::HTTP_EVENTS],
+    );
     let mut rng = Rng::new(4);
     for i in 0..20 {
-        store.append("http_events", http_batch(&mut rng, 1000, i * 1000 * SEC, SEC)).expect("append");
+        store
+            .append("http_events", http_batch(&mut rng, 1000, i * 1000 * SEC, SEC))
+            .expect("append");
     }
     let counters = Arc::new(ScanCounters::default());
-    let cfg = SessionConfig::new().with_target_partitions(2).with_extension(counters.clone());
+    let cfg = SessionConfig::new()
+        .with_target_partitions(2)
+        .with_extension(counters.clone());
     let ctx = SessionContext::new_with_config(cfg);
     let table = store.table("http_events").expect("table").clone();
-    ctx.register_table("http_events", Arc::new(StoreTableProvider::new(table))).expect("register");
+    ctx.register_table("http_events", Arc::new(StoreTableProvider::new(table)))
+        .expect("register");
     // Last 2.5 batches' worth of rows: time_ >= 17_500 s.
     let df = ctx
         .sql("SELECT count(*) AS n, max(latency) > 0 AS ok FROM http_events WHERE time_ >= arrow_cast(17500000000000, 'Timestamp(Nanosecond, None)')")
@@ -111,7 +156,11 @@ async fn datafusion_scan_prunes_by_time_and_counts() {
         .expect("plan");
     let out = df.collect().await.expect("run");
     assert_eq!(out[0].column(0).as_primitive::<Int64Type>().value(0), 2500);
-    assert_eq!(counters.rows.load(Ordering::Relaxed), 3000, "three batches overlap the range");
+    assert_eq!(
+        counters.rows.load(Ordering::Relaxed),
+        3000,
+        "three batches overlap the range"
+    );
     assert_eq!(counters.batches_pruned.load(Ordering::Relaxed), 17);
     // Group by a dictionary-encoded column works and gives plain results.
     let out = ctx
@@ -121,7 +170,10 @@ async fn datafusion_scan_prunes_by_time_and_counts() {
         .collect()
         .await
         .expect("run");
-    let total: i64 = out.iter().map(|b| b.column(1).as_primitive::<Int64Type>().values().iter().sum::<i64>()).sum();
+    let total: i64 = out
+        .iter()
+        .map(|b| b.column(1).as_primitive::<Int64Type>().values().iter().sum::<i64>())
+        .sum();
     assert_eq!(total, 20_000);
     assert_eq!(out.iter().map(|b| b.num_rows()).sum::<usize>(), 5);
     assert_eq!(out[0].column(0).null_count(), 0);

@@ -151,7 +151,14 @@ pub struct ColumnDef {
 impl ColumnDef {
     /// A column with no semantic type, general pattern, not dictionary-encoded.
     pub const fn new(name: &'static str, data_type: DataType, desc: &'static str) -> Self {
-        Self { name, data_type, semantic: SemanticType::None, pattern: PatternType::General, dict: false, desc }
+        Self {
+            name,
+            data_type,
+            semantic: SemanticType::None,
+            pattern: PatternType::General,
+            dict: false,
+            desc,
+        }
     }
 
     /// Sets the semantic type.
@@ -209,12 +216,16 @@ pub struct TableDef {
 impl TableDef {
     /// The logical Arrow schema producers write and queries read.
     pub fn arrow_schema(&self) -> SchemaRef {
-        Arc::new(Schema::new(self.columns.iter().map(ColumnDef::field).collect::<Vec<_>>()))
+        Arc::new(Schema::new(
+            self.columns.iter().map(ColumnDef::field).collect::<Vec<_>>(),
+        ))
     }
 
     /// The Arrow schema storage holds (dictionary-encoded low-cardinality strings).
     pub fn storage_schema(&self) -> SchemaRef {
-        Arc::new(Schema::new(self.columns.iter().map(ColumnDef::storage_field).collect::<Vec<_>>()))
+        Arc::new(Schema::new(
+            self.columns.iter().map(ColumnDef::storage_field).collect::<Vec<_>>(),
+        ))
     }
 
     /// A column by name.
@@ -243,7 +254,12 @@ mod tests {
 
     #[test]
     fn semantic_names_round_trip() {
-        for st in [SemanticType::None, SemanticType::Upid, SemanticType::Bytes, SemanticType::ScriptReference] {
+        for st in [
+            SemanticType::None,
+            SemanticType::Upid,
+            SemanticType::Bytes,
+            SemanticType::ScriptReference,
+        ] {
             assert_eq!(SemanticType::from_name(st.name()), Some(st));
         }
         assert_eq!(SemanticType::Bytes.code(), 800);

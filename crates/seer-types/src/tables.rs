@@ -25,7 +25,9 @@ const fn enum_i64(name: &'static str, desc: &'static str) -> C {
     C::new(name, Int64, desc).pattern(P::GeneralEnum)
 }
 const fn latency() -> C {
-    C::new("latency", Int64, "Request to response latency").semantic(S::DurationNs).pattern(P::MetricGauge)
+    C::new("latency", Int64, "Request to response latency")
+        .semantic(S::DurationNs)
+        .pattern(P::MetricGauge)
 }
 
 /// The columns every L7 (request/response) table starts with.
@@ -68,7 +70,9 @@ pub const HTTP_EVENTS: TableDef = TableDef {
         C::new("req_body_size", Int64, "Request body size before truncation").semantic(S::Bytes),
         json("resp_headers", "Response headers as JSON").dict(),
         C::new("resp_status", Int64, "Response status code").semantic(S::HttpRespStatus),
-        text("resp_message", "Response status message").semantic(S::HttpRespMessage).dict(),
+        text("resp_message", "Response status message")
+            .semantic(S::HttpRespMessage)
+            .dict(),
         text("resp_body", "Response body (truncated)"),
         C::new("resp_body_size", Int64, "Response body size before truncation").semantic(S::Bytes),
         latency(),
@@ -269,7 +273,11 @@ pub const NETWORK_STATS: TableDef = TableDef {
     desc: "Network counters per pod (per network namespace without Kubernetes)",
     columns: &[
         time(),
-        text("pod_id", "Pod UID, or network namespace id (netns:<inode>) without Kubernetes").dict(),
+        text(
+            "pod_id",
+            "Pod UID, or network namespace id (netns:<inode>) without Kubernetes",
+        )
+        .dict(),
         counter("rx_bytes", S::Bytes, "Bytes received"),
         counter("rx_packets", S::None, "Packets received"),
         counter("rx_errors", S::None, "Receive errors"),
@@ -450,7 +458,12 @@ mod tests {
             let mut cols = HashSet::new();
             for c in t.columns {
                 assert!(cols.insert(c.name), "duplicate column {}.{}", t.name, c.name);
-                assert!(!c.dict || c.data_type == String, "{}.{} dict on non-string", t.name, c.name);
+                assert!(
+                    !c.dict || c.data_type == String,
+                    "{}.{} dict on non-string",
+                    t.name,
+                    c.name
+                );
             }
             assert_eq!(t.time_index(), Some(0), "{} lacks time_ first", t.name);
         }
@@ -462,10 +475,28 @@ mod tests {
         assert_eq!(
             cols(&HTTP_EVENTS),
             [
-                "time_", "upid", "remote_addr", "remote_port", "local_addr", "local_port", "trace_role",
-                "encrypted", "major_version", "minor_version", "content_type", "req_headers", "req_method",
-                "req_path", "req_body", "req_body_size", "resp_headers", "resp_status", "resp_message",
-                "resp_body", "resp_body_size", "latency"
+                "time_",
+                "upid",
+                "remote_addr",
+                "remote_port",
+                "local_addr",
+                "local_port",
+                "trace_role",
+                "encrypted",
+                "major_version",
+                "minor_version",
+                "content_type",
+                "req_headers",
+                "req_method",
+                "req_path",
+                "req_body",
+                "req_body_size",
+                "resp_headers",
+                "resp_status",
+                "resp_message",
+                "resp_body",
+                "resp_body_size",
+                "latency"
             ]
         );
         assert!(NATS_EVENTS.column("latency").is_none());

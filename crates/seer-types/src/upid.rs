@@ -40,7 +40,11 @@ impl Upid {
     /// Inverse of [`Upid::to_u128`].
     pub fn from_u128(v: u128) -> Self {
         let high = (v >> 64) as u64;
-        Self { asid: (high >> 32) as u32, pid: high as u32, start_ticks: v as u64 }
+        Self {
+            asid: (high >> 32) as u32,
+            pid: high as u32,
+            start_ticks: v as u64,
+        }
     }
 
     /// The 16-byte big-endian form stored in Arrow `FixedSizeBinary(16)` columns.
@@ -67,8 +71,7 @@ impl FromStr for Upid {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || UpidParseError { input: s.to_string() };
         let mut parts = s.split(':');
-        let (Some(a), Some(p), Some(t), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(a), Some(p), Some(t), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(err());
         };
         Ok(Self {

@@ -68,15 +68,31 @@ pub fn http_batch(rng: &mut Rng, rows: usize, start_ns: i64, step_ns: i64) -> Re
         ctype.push(1);
         req_h.push(header_template(pick(rng, 50)));
         method.push(METHODS[pick(rng, 5) as usize]);
-        path.push(format!("/api/v1/service-{:02}/resource-{:03}", pick(rng, 10), pick(rng, 20)));
-        let body = format!("{{\"id\":{},\"payload\":\"{:016x}{:016x}{:016x}\",\"ok\":true}}", rng.next(), rng.next(), rng.next(), rng.next());
+        path.push(format!(
+            "/api/v1/service-{:02}/resource-{:03}",
+            pick(rng, 10),
+            pick(rng, 20)
+        ));
+        let body = format!(
+            "{{\"id\":{},\"payload\":\"{:016x}{:016x}{:016x}\",\"ok\":true}}",
+            rng.next(),
+            rng.next(),
+            rng.next(),
+            rng.next()
+        );
         req_size.push(body.len() as i64);
         req_body.push(body);
         resp_h.push(header_template(pick(rng, 50)));
         let st = STATUSES[pick(rng, 10) as usize];
         status.push(st);
         msg.push(if st < 400 { "OK" } else { "Error" });
-        let body = format!("{{\"result\":\"{:016x}{:016x}{:016x}\",\"n\":{}}}", rng.next(), rng.next(), rng.next(), rng.next());
+        let body = format!(
+            "{{\"result\":\"{:016x}{:016x}{:016x}\",\"n\":{}}}",
+            rng.next(),
+            rng.next(),
+            rng.next(),
+            rng.next()
+        );
         resp_size.push(body.len() as i64);
         resp_body.push(body);
         lat.push(1_000_000 + pick(rng, 50_000_000) as i64);

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs Seer's benchmarks and collects machine-readable results in bench/results/.
+#   bench/run.sh            # all criterion benches
+# Results: bench/results/store_memory.json (bytes per row held vs plain Arrow) and
+#          bench/results/criterion.json (median ns and throughput of every criterion benchmark).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/seer-target}
+mkdir -p bench/results
+cargo bench --locked -p seer-store --bench store -- --noplot "$@"
+python3 bench/collect_criterion.py "$CARGO_TARGET_DIR/criterion" > bench/results/criterion.json
+cat bench/results/criterion.json bench/results/store_memory.json

@@ -1,0 +1,157 @@
+//! `seer up` configuration: embedded defaults, an optional TOML file, then command-line flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use bytesize::ByteSize;
+use serde::Deserialize;
+
+/// The whole configuration (TOML keys shown in `docs/config.md`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct Config {
+    /// Query service address (loopback by default).
+    pub listen: SocketAddr,
+    /// Where the token file lives.
+    pub data_dir: PathBuf,
+    /// Log filter (tracing `EnvFilter` syntax).
+    pub log: String,
+    pub store: StoreSection,
+    pub query: QuerySection,
+    pub collect: CollectSection,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct StoreSection {
+    /// Total bytes all tables may hold.
+    pub memory_budget: ByteSize,
+    /// Share of the budget for `http_events`, percent.
+    pub http_events_percent: u8,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct QuerySection {
+    pub max_output_rows: usize,
+    pub memory_budget: ByteSize,
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct CollectSection {
+    /// Where /proc is (e.g. /host/proc in a container).
+    pub proc_root: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 50300)),
+            data_dir: default_data_dir(),
+            log: "info".into(),
+            store: StoreSection::default(),
+            query: QuerySection::default(),
+            collect: CollectSection::default(),
+        }
+    }
+}
+
+impl Default for StoreSection {
+    fn default() -> Self {
+        let d = seer_store::StoreConfig::default();
+        Self {
+            memory_budget: ByteSize::b(d.total_budget_bytes),
+            http_events_percent: d.http_events_percent,
+        }
+    }
+}
+
+impl Default for QuerySection {
+    fn default() -> Self {
+        let d = seer_query::QueryLimits::default();
+        Self {
+            max_output_rows: d.max_output_rows,
+            memory_budget: ByteSize::b(d.memory_bytes as u64),
+            timeout_secs: d.timeout.as_secs(),
+        }
+    }
+}
+
+impl Default for CollectSection {
+    fn default() -> Self {
+        Self {
+            proc_root: seer_collect::CollectConfig::default().proc_root,
+        }
+    }
+}
+
+impl Config {
+    /// Reads a TOML file over the defaults.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading config {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("parsing config {}", path.display()))
+    }
+
+    pub fn store_config(&self) -> seer_store::StoreConfig {
+        seer_store::StoreConfig {
+            total_budget_bytes: self.store.memory_budget.as_u64(),
+            http_events_percent: self.store.http_events_percent,
+            ..Default::default()
+        }
+    }
+
+    pub fn query_limits(&self) -> seer_query::QueryLimits {
+        seer_query::QueryLimits {
+            max_output_rows: self.query.max_output_rows,
+            memory_bytes: usize::try_from(self.query.memory_budget.as_u64()).unwrap_or(usize::MAX),
+            timeout: Duration::from_secs(self.query.timeout_secs),
+        }
+    }
+}
+
+/// `/var/lib/seer` for root, `$XDG_DATA_HOME/seer` or `~/.local/share/seer` otherwise.
+pub(crate) fn default_data_dir() -> PathBuf {
+    if is_root() {
+        return PathBuf::from("/var/lib/seer");
+    }
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(x).join("seer");
+    }
+    std::env::var_os("HOME").map_or_else(
+        || PathBuf::from(".seer"),
+        |h| PathBuf::from(h).join(".local/share/seer"),
+    )
+}
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_overrides_defaults_and_rejects_unknown_keys() {
+        let c: Config = toml::from_str(
+            "listen = \"127.0.0.1:1234\"\n[store]\nmemory_budget = \"64 MiB\"\n[query]\ntimeout_secs = 5\n",
+        )
+        .expect("parse");
+        assert_eq!(c.listen.port(), 1234);
+        assert_eq!(c.store_config().total_budget_bytes, 64 << 20);
+        assert_eq!(c.store.http_events_percent, 40);
+        assert_eq!(c.query_limits().timeout, Duration::from_secs(5));
+        assert!(toml::from_str::<Config>("lisen = \"x\"").is_err());
+    }
+}

@@ -144,18 +144,18 @@ pub(crate) fn run(a: RunArgs) -> Result<ExitCode> {
     }
     let mut out = std::io::stdout().lock();
     format::print(&tables, a.output, &mut out)?;
-    if a.stats {
-        if let Some(s) = status.stats {
-            eprintln!(
-                "stats: rows_scanned={} bytes_scanned={} batches_pruned={} rows_returned={} compile_ms={:.3} exec_ms={:.3}",
-                s.rows_scanned,
-                s.bytes_scanned,
-                s.batches_pruned,
-                s.rows_returned,
-                s.compile_time_ns as f64 / 1e6,
-                s.execution_time_ns as f64 / 1e6
-            );
-        }
+    if a.stats
+        && let Some(s) = status.stats
+    {
+        eprintln!(
+            "stats: rows_scanned={} bytes_scanned={} batches_pruned={} rows_returned={} compile_ms={:.3} exec_ms={:.3}",
+            s.rows_scanned,
+            s.bytes_scanned,
+            s.batches_pruned,
+            s.rows_returned,
+            s.compile_time_ns as f64 / 1e6,
+            s.execution_time_ns as f64 / 1e6
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -25,13 +25,13 @@ pub(crate) fn warnings(store: &Store, scans: &[ScanRecord]) -> Vec<DataWarning> 
         let Some(table) = store.table(scan.table) else { continue };
         let s = table.stats();
         let mut reasons = Vec::new();
-        if let Some(evicted_until) = s.evicted_until_ns {
-            if scan.start_ns.is_none_or(|start| start <= evicted_until) {
-                reasons.push(format!(
-                    "{} rows evicted by the {}-byte budget; rows older than {} ns are gone and the window starts before that",
-                    s.rows_evicted, s.budget_bytes, evicted_until
-                ));
-            }
+        if let Some(evicted_until) = s.evicted_until_ns
+            && scan.start_ns.is_none_or(|start| start <= evicted_until)
+        {
+            reasons.push(format!(
+                "{} rows evicted by the {}-byte budget; rows older than {} ns are gone and the window starts before that",
+                s.rows_evicted, s.budget_bytes, evicted_until
+            ));
         }
         if s.rows_refused > 0 {
             reasons.push(format!("{} rows were refused before storage", s.rows_refused));

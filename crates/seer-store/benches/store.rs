@@ -69,7 +69,7 @@ fn memory(c: &mut Criterion) {
         "ratio": dict / plain,
         "target_ratio_max": 0.6,
     });
-    println!("store_memory: {json}");
+    eprintln!("store_memory: {json}");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/results");
     if std::fs::create_dir_all(&dir).is_ok() {
         let _ = std::fs::write(dir.join("store_memory.json"), format!("{json:#}\n"));

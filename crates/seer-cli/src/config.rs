@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use bytesize::ByteSize;
 use serde::Deserialize;
 
-/// The whole configuration (TOML keys shown in `docs/config.md`).
+/// The whole configuration (TOML keys are listed in README.md).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct Config {

@@ -50,11 +50,59 @@ fn readable_all(t: &ResultTable) -> Result<Vec<RecordBatch>> {
     t.batches.iter().map(readable).collect()
 }
 
+/// Longest string cell printed in table format; longer ones end in `…` (JSON and CSV keep everything).
+const MAX_CELL_CHARS: usize = 72;
+
+fn shorten(batch: &RecordBatch) -> Result<RecordBatch> {
+    let cols: Vec<ArrayRef> = batch
+        .columns()
+        .iter()
+        .map(|c| match c.as_string_opt::<i32>() {
+            Some(s) => {
+                let short: StringArray = s
+                    .iter()
+                    .map(|v| {
+                        v.map(|v| match v.char_indices().nth(MAX_CELL_CHARS) {
+                            Some((cut, _)) => format!("{}…", &v[..cut]),
+                            None => v.to_string(),
+                        })
+                    })
+                    .collect();
+                Arc::new(short) as ArrayRef
+            }
+            None => c.clone(),
+        })
+        .collect();
+    Ok(RecordBatch::try_new(batch.schema(), cols)?)
+}
+
+/// Sorts a table's rows by `key` (`column`, `column:desc` or `column:asc`); tables without the column
+/// are left as they are.
+pub(crate) fn sort(t: &mut ResultTable, key: &str) -> Result<()> {
+    let (col, descending) = match key.rsplit_once(':') {
+        Some((c, "desc")) => (c, true),
+        Some((c, "asc")) => (c, false),
+        _ => (key, true),
+    };
+    let Ok(idx) = t.schema.index_of(col) else { return Ok(()) };
+    if t.batches.is_empty() {
+        return Ok(());
+    }
+    let all = arrow::compute::concat_batches(&t.schema, &t.batches)?;
+    let opts = arrow::compute::SortOptions {
+        descending,
+        nulls_first: false,
+    };
+    let order = arrow::compute::sort_to_indices(all.column(idx), Some(opts), None)?;
+    t.batches = vec![arrow::compute::take_record_batch(&all, &order)?];
+    Ok(())
+}
+
 pub(crate) fn print(tables: &[ResultTable], format: Format, out: &mut dyn Write) -> Result<()> {
     match format {
         Format::Table => {
             for t in tables {
-                let batches = readable_all(t)?;
+                let batches = readable_all(t)?.iter().map(shorten).collect::<Result<Vec<_>>>()?;
                 let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
                 writeln!(out, "Table: {} ({rows} rows)", t.name)?;
                 if batches.is_empty() {

@@ -26,6 +26,9 @@ pub(crate) struct RunArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value = "table")]
     output: Format,
+    /// Sort every output table that has this column: `col` or `col:desc` (descending), `col:asc`.
+    #[arg(long)]
+    sort: Option<String>,
     /// Print execution statistics to stderr.
     #[arg(long)]
     stats: bool,
@@ -131,7 +134,12 @@ pub(crate) fn run(a: RunArgs) -> Result<ExitCode> {
     let name = src.name.clone();
     let req = request(src, a.func, a.args)?;
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let (tables, status) = rt.block_on(crate::client::execute(&a.connect, req))?;
+    let (mut tables, status) = rt.block_on(crate::client::execute(&a.connect, req))?;
+    if let Some(key) = &a.sort {
+        for t in &mut tables {
+            format::sort(t, key)?;
+        }
+    }
     for w in &status.warnings {
         eprintln!("warning: table {}: {}", w.table_name, w.message);
     }

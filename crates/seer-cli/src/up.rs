@@ -56,6 +56,7 @@ pub(crate) fn up(args: UpArgs) -> Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&cfg.log).context("invalid --log filter")?)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -82,6 +83,9 @@ async fn serve(cfg: Config) -> Result<()> {
         .await
         .with_context(|| format!("binding {}", cfg.listen))?;
     let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(%addr, "listening beyond loopback without TLS: tokens and results cross the network in plaintext");
+    }
     tracing::info!(
         %addr,
         token_file = %token_path.display(),

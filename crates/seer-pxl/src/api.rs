@@ -15,6 +15,11 @@ pub trait Catalog {
     fn udf(&self, _name: &str) -> Option<Arc<ScalarUDF>> {
         None
     }
+
+    /// Names of every host-provided function (for `px.GetUDFList()`).
+    fn udf_names(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Default cap on the rows of each output table (Pixie's `max_output_rows_per_table`).

@@ -1,7 +1,9 @@
 //! Column expressions: per-row expressions over a DataFrame's columns, type-checked as they are built.
 
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{Column, DFSchemaRef};
+use std::sync::Arc;
+
+use datafusion::common::{Column, DFSchema, DFSchemaRef};
 use datafusion::logical_expr::{Expr, ExprSchemable, cast, lit};
 use ruff_text_size::TextRange;
 
@@ -38,10 +40,14 @@ impl ColumnExpr {
         PxType::of(&self.dt)
     }
 
-    /// `expr` over the schema of the first column operand (at least one operand must be a column).
+    /// `expr` over the widest schema of its column operands; with constants only, over no columns (the
+    /// expression is re-checked against the DataFrame it is assigned to or filters).
     pub fn from_operands(expr: Expr, operands: &[&Operand], range: TextRange) -> DResult<Self> {
-        let schema = operands.iter().find_map(|o| o.schema.clone());
-        let schema = schema.ok_or_else(|| Diag::ty(range, "expected at least one column argument"))?;
+        let schema = operands
+            .iter()
+            .filter_map(|o| o.schema.clone())
+            .max_by_key(|s| s.fields().len())
+            .unwrap_or_else(|| Arc::new(DFSchema::empty()));
         Self::new(expr, schema, range)
     }
 
@@ -137,8 +143,6 @@ fn check_columns(expr: &Expr, schema: &DFSchemaRef, range: TextRange) -> DResult
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use datafusion::arrow::datatypes::{Field, Schema};
     use datafusion::common::DFSchema;
     use datafusion::logical_expr::{col, lit};

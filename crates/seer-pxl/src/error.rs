@@ -103,6 +103,12 @@ impl Diag {
         )
     }
 
+    /// Maps the offset from a comma-fixed script back to the original one.
+    pub fn remap(mut self, fixups: &crate::commas::Fixups) -> Self {
+        self.at = self.at.map(|at| fixups.to_original(at));
+        self
+    }
+
     /// Resolves the offset against the script.
     pub fn resolve(self, index: &LineIndex) -> PxlError {
         let (line, column) = self.at.map_or((0, 0), |at| index.position(at));

@@ -23,21 +23,26 @@ mod api;
 mod args;
 mod check;
 mod column;
+mod commas;
 mod directives;
 mod error;
 mod frame;
 mod interp;
 mod ops;
+mod pii;
 mod px;
+mod registry;
 mod source;
 #[cfg(test)]
 mod testing;
 mod types;
+mod udf;
 mod value;
 pub mod vis;
 
 pub use api::{Catalog, CompileOptions, CompiledOutput, CompiledScript, DEFAULT_MAX_OUTPUT_ROWS, Entry, FuncCall};
 pub use error::{ErrorKind, PxlError};
+pub use registry::{FunctionInfo, FunctionKind, functions};
 
 use error::{DResult, Diag};
 use interp::Interp;
@@ -53,12 +58,30 @@ pub fn compile(
     entry: &Entry,
     opts: &CompileOptions,
 ) -> Result<CompiledScript, PxlError> {
-    compile_inner(source, catalog, entry, opts).map_err(|d| d.resolve(&LineIndex::new(source)))
+    let index = LineIndex::new(source);
+    match ruff_python_parser::parse_module(source) {
+        Ok(parsed) => compile_parsed(source, &parsed, catalog, entry, opts).map_err(|d| d.resolve(&index)),
+        Err(strict) => {
+            // Pixie accepts missing commas between keyword arguments on separate lines: retry with them.
+            let syntax = |e: ruff_python_parser::ParseError| {
+                Diag::new(ErrorKind::Syntax, e.location, format!("syntax error: {}", e.error))
+            };
+            let Some((fixed, fixups)) = commas::insert(source) else {
+                return Err(syntax(strict).resolve(&index));
+            };
+            let parsed = ruff_python_parser::parse_module(&fixed).map_err(|_| syntax(strict).resolve(&index))?;
+            compile_parsed(&fixed, &parsed, catalog, entry, opts).map_err(|d| d.remap(&fixups).resolve(&index))
+        }
+    }
 }
 
-fn compile_inner(source: &str, catalog: &dyn Catalog, entry: &Entry, opts: &CompileOptions) -> DResult<CompiledScript> {
-    let parsed = ruff_python_parser::parse_module(source)
-        .map_err(|e| Diag::new(ErrorKind::Syntax, e.location, format!("syntax error: {}", e.error)))?;
+fn compile_parsed(
+    source: &str,
+    parsed: &ruff_python_parser::Parsed<ruff_python_ast::ModModule>,
+    catalog: &dyn Catalog,
+    entry: &Entry,
+    opts: &CompileOptions,
+) -> DResult<CompiledScript> {
     let directives = directives::parse(source)?;
     let max_output_rows = directives::max_output_rows(source, &directives, opts.max_output_rows)?;
     let body = &parsed.syntax().body;

@@ -15,6 +15,8 @@ use crate::px::scalar::ScalarDef;
 pub(crate) struct NativeFn {
     /// Name as the user writes it, e.g. `px.display`.
     pub name: &'static str,
+    /// One-line description (shown by `seer functions` and `px/funcs`).
+    pub doc: &'static str,
     pub call: fn(&mut Interp, CallArgs) -> DResult<Value>,
 }
 

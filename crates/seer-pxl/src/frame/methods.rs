@@ -1,6 +1,7 @@
 //! DataFrame and groupby methods: one table entry per method.
 
 use super::groupby::{self, needs_agg};
+use super::join;
 use super::{DataFrame, GroupBy};
 use crate::args::{Arg, CallArgs};
 use crate::error::{DResult, Diag};
@@ -30,6 +31,14 @@ pub(crate) static DATAFRAME: &[NativeMethod] = &[
         call: filter,
     },
     NativeMethod { name: "map", call: map },
+    NativeMethod {
+        name: "merge",
+        call: merge,
+    },
+    NativeMethod {
+        name: "append",
+        call: append,
+    },
 ];
 
 /// Methods of a groupby.
@@ -39,7 +48,7 @@ pub(crate) static GROUPBY: &[NativeMethod] = &[NativeMethod {
 }];
 
 /// Pixie DataFrame methods Seer does not implement yet (so they are not mistaken for columns).
-pub(crate) static NOT_YET: &[&str] = &["merge", "append", "rolling", "stream"];
+pub(crate) static NOT_YET: &[&str] = &["rolling", "stream"];
 
 fn df(recv: &Value) -> DResult<&DataFrame> {
     match recv {
@@ -102,4 +111,53 @@ fn map(_: &mut Interp, recv: Value, args: CallArgs) -> DResult<Value> {
     let name = b.req("column")?.str("map", "column")?;
     let expr = b.req("expr")?;
     Ok(Value::DataFrame(df(&recv)?.assign(&name, &expr.value, expr.range)?))
+}
+
+fn other_frame(arg: &Arg, func: &str) -> DResult<DataFrame> {
+    match &arg.value {
+        Value::DataFrame(d) => Ok(d.clone()),
+        Value::GroupBy(g) => Err(needs_agg(g.range)),
+        other => Err(Diag::arg(
+            arg.range,
+            format!("{func}() needs a DataFrame, got {}", other.type_name()),
+        )),
+    }
+}
+
+fn merge(_: &mut Interp, recv: Value, args: CallArgs) -> DResult<Value> {
+    let range = args.range;
+    let params = &["right", "how", "left_on", "right_on", "suffixes"];
+    let mut b = args.bind("merge", params, &["right", "left_on", "right_on"])?;
+    let right = other_frame(&b.req("right")?, "merge")?;
+    let how = match b.take("how") {
+        Some(a) => {
+            let s = a.str("merge", "how")?;
+            join::How::parse(&s).ok_or_else(|| {
+                Diag::arg(
+                    a.range,
+                    format!("merge() how must be 'inner', 'left', 'right' or 'outer', got '{s}'"),
+                )
+            })?
+        }
+        None => join::How::Inner,
+    };
+    let left_on = b.req("left_on")?.names("merge", "left_on")?;
+    let right_on = b.req("right_on")?.names("merge", "right_on")?;
+    let suffixes = match b.take("suffixes") {
+        Some(a) => match a.names("merge", "suffixes")?.as_slice() {
+            [(l, _), (r, _)] => (l.clone(), r.clone()),
+            _ => return Err(Diag::arg(a.range, "merge() suffixes must be two strings")),
+        },
+        None => ("_x".to_string(), "_y".to_string()),
+    };
+    let keys = (left_on.as_slice(), right_on.as_slice());
+    let merged = join::merge(df(&recv)?, &right, how, keys, (&suffixes.0, &suffixes.1), range)?;
+    Ok(Value::DataFrame(merged))
+}
+
+fn append(_: &mut Interp, recv: Value, args: CallArgs) -> DResult<Value> {
+    let range = args.range;
+    let mut b = args.bind("append", &["other"], &["other"])?;
+    let other = other_frame(&b.req("other")?, "append")?;
+    Ok(Value::DataFrame(join::append(df(&recv)?, &other, range)?))
 }

@@ -1,6 +1,7 @@
 //! DataFrames: immutable wrappers around a DataFusion logical plan; every operation returns a new one.
 
 mod groupby;
+pub(crate) mod join;
 pub(crate) mod methods;
 
 use std::collections::HashSet;

@@ -11,21 +11,29 @@ use crate::value::{NativeFn, Value};
 
 /// Python builtins PxL scripts may call.
 static BUILTINS: &[NativeFn] = &[
-    NativeFn { name: "len", call: len },
+    NativeFn {
+        name: "len",
+        doc: "Length of a constant string, list or dict.",
+        call: len,
+    },
     NativeFn {
         name: "str",
+        doc: "A constant as a string.",
         call: to_str,
     },
     NativeFn {
         name: "int",
+        doc: "A constant as an integer.",
         call: to_int,
     },
     NativeFn {
         name: "float",
+        doc: "A constant as a float.",
         call: to_float,
     },
     NativeFn {
         name: "bool",
+        doc: "Truthiness of a constant.",
         call: to_bool,
     },
 ];

@@ -10,6 +10,8 @@ use crate::types::{PxType, type_name};
 pub(crate) struct AggDef {
     /// Name after `px.`.
     pub name: &'static str,
+    /// One-line description (shown by `seer functions` and `px/funcs`).
+    pub doc: &'static str,
     /// Builds the aggregate over `input` (of type `dt`), or explains why the type is not accepted.
     pub build: fn(input: Expr, dt: &DataType) -> Result<Expr, String>,
 }
@@ -18,27 +20,40 @@ pub(crate) struct AggDef {
 pub(crate) static AGGS: &[AggDef] = &[
     AggDef {
         name: "count",
+        doc: "Number of rows.",
         build: |_, _| Ok(count(lit(1i64))),
     },
     AggDef {
         name: "sum",
+        doc: "Sum (booleans count as 0/1).",
         build: |e, dt| numeric("sum", e, dt).map(sum),
     },
     AggDef {
         name: "mean",
+        doc: "Arithmetic mean (of booleans: the fraction true).",
         build: |e, dt| numeric("mean", e, dt).map(avg),
     },
     AggDef {
         name: "min",
+        doc: "Smallest value.",
         build: |e, dt| ordered("min", e, dt).map(min),
     },
     AggDef {
         name: "max",
+        doc: "Largest value.",
         build: |e, dt| ordered("max", e, dt).map(max),
     },
     AggDef {
         name: "any",
+        doc: "Any one value of the group.",
         build: |e, _| Ok(any_value(e)),
+    },
+    AggDef {
+        name: "quantiles",
+        doc: r#"t-digest quantiles as JSON {"p01",...,"p99"}; read with px.pluck_float64."#,
+        build: |e, dt| {
+            numeric("quantiles", e, dt).map(|e| super::quantiles::udaf().call(vec![cast(e, DataType::Float64)]))
+        },
     },
 ];
 
@@ -82,6 +97,6 @@ mod tests {
             err.as_deref(),
             Some("px.sum needs a numeric or BOOLEAN column, got STRING")
         );
-        assert!(lookup("quantiles").is_none());
+        assert!(lookup("quantiles").is_some());
     }
 }

@@ -1,9 +1,9 @@
 //! Per-row `px` functions (Pixie UDFs), lowered to DataFusion expressions: one table entry each.
 
-use datafusion::arrow::datatypes::{DataType, TimeUnit};
-use datafusion::functions::math::expr_fn::abs;
-use datafusion::functions::string::expr_fn::contains;
-use datafusion::logical_expr::{Expr, cast, when};
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::logical_expr::{Expr, ScalarUDF, cast};
 
 use crate::args::CallArgs;
 use crate::column::{ColumnExpr, Operand};
@@ -12,44 +12,22 @@ use crate::types::{PxType, type_name};
 use crate::value::Value;
 
 /// A built expression, or the index of the offending argument and what is wrong with it.
-type Built = Result<Expr, (usize, String)>;
+pub(crate) type Built = Result<Expr, (usize, String)>;
 
 /// A per-row function: parameter names and a builder that type-checks the operands.
 pub(crate) struct ScalarDef {
     /// Name after `px.`.
     pub name: &'static str,
     pub params: &'static [&'static str],
+    /// One-line description (shown by `seer functions` and `px/funcs`).
+    pub doc: &'static str,
     /// Builds the expression, or says which argument (by index) has the wrong type and why.
     pub build: fn(&[Operand]) -> Built,
 }
 
-/// Every supported per-row function.
-pub(crate) static SCALARS: &[ScalarDef] = &[
-    ScalarDef {
-        name: "select",
-        params: &["cond", "if_true", "if_false"],
-        build: select,
-    },
-    ScalarDef {
-        name: "contains",
-        params: &["arg", "substr"],
-        build: |a| Ok(contains(string(a, 0)?, string(a, 1)?)),
-    },
-    ScalarDef {
-        name: "abs",
-        params: &["value"],
-        build: |a| Ok(abs(numeric(a, 0)?)),
-    },
-    ScalarDef {
-        name: "bin",
-        params: &["value", "size"],
-        build: bin,
-    },
-];
-
 /// `px.<name>`, if it is a per-row function.
 pub(crate) fn lookup(name: &str) -> Option<&'static ScalarDef> {
-    SCALARS.iter().find(|s| s.name == name)
+    super::fns::SCALARS.iter().copied().find(|s| s.name == name)
 }
 
 /// Calls `def` on evaluated arguments; at least one must be a column.
@@ -73,7 +51,7 @@ pub(crate) fn call(def: &ScalarDef, args: CallArgs) -> DResult<Value> {
     Ok(Value::Column(ColumnExpr::from_operands(expr, &refs, range)?))
 }
 
-fn want(a: &[Operand], i: usize, ok: bool, what: &str) -> Built {
+pub(crate) fn want(a: &[Operand], i: usize, ok: bool, what: &str) -> Built {
     let dt = a.get(i).map_or(DataType::Null, |o| o.dt.clone());
     match a.get(i) {
         Some(o) if ok => Ok(o.expr.clone()),
@@ -81,55 +59,38 @@ fn want(a: &[Operand], i: usize, ok: bool, what: &str) -> Built {
     }
 }
 
-fn string(a: &[Operand], i: usize) -> Built {
+pub(crate) fn string(a: &[Operand], i: usize) -> Built {
     let ok = a.get(i).is_some_and(|o| o.ty() == PxType::String);
     want(a, i, ok, "STRING").map(|_| a[i].utf8())
 }
 
-fn numeric(a: &[Operand], i: usize) -> Built {
+pub(crate) fn numeric(a: &[Operand], i: usize) -> Built {
     want(a, i, a.get(i).is_some_and(|o| o.ty().is_numeric()), "numeric")
 }
 
-/// `px.select(cond, a, b)`: `a` where `cond` holds, else `b`.
-fn select(a: &[Operand]) -> Built {
-    let cond = want(a, 0, a.first().is_some_and(|o| o.ty() == PxType::Boolean), "BOOLEAN")?;
-    let (t, f) = (&a[1], &a[2]);
-    let compatible = t.ty() == f.ty() || (t.ty().is_numeric() && f.ty().is_numeric());
-    if !compatible {
-        return Err((
-            2,
-            format!(
-                "must have the type of 'if_true' ({}), got {}",
-                type_name(&t.dt),
-                type_name(&f.dt)
-            ),
-        ));
-    }
-    let (te, fe) = if t.ty() == PxType::String {
-        (t.utf8(), f.utf8())
-    } else {
-        (t.expr.clone(), f.expr.clone())
-    };
-    when(cond, te).otherwise(fe).map_err(|e| (0, e.strip_backtrace()))
+/// A FLOAT64 operand (integers are converted).
+pub(crate) fn float(a: &[Operand], i: usize) -> Built {
+    numeric(a, i).map(|e| cast(e, DataType::Float64))
 }
 
-/// `px.bin(x, n)`: `x` rounded down to a multiple of `n` (times stay times, floats become integers).
-fn bin(a: &[Operand]) -> Built {
-    let ty = a.first().map(Operand::ty);
-    let x = want(
-        a,
-        0,
-        matches!(ty, Some(PxType::Int64 | PxType::Float64 | PxType::Time)),
-        "INT64, FLOAT64 or TIME64NS",
-    )?;
-    let n = want(a, 1, a.get(1).is_some_and(|o| o.ty() == PxType::Int64), "INT64")?;
-    let x = cast(x, DataType::Int64);
-    let binned = x.clone() - x % n;
-    Ok(if ty == Some(PxType::Time) {
-        cast(binned, DataType::Timestamp(TimeUnit::Nanosecond, None))
-    } else {
-        binned
-    })
+/// An INT64 operand.
+pub(crate) fn int(a: &[Operand], i: usize) -> Built {
+    want(a, i, a.get(i).is_some_and(|o| o.ty() == PxType::Int64), "INT64").map(|e| cast(e, DataType::Int64))
+}
+
+/// A BOOLEAN operand.
+pub(crate) fn boolean(a: &[Operand], i: usize) -> Built {
+    want(a, i, a.get(i).is_some_and(|o| o.ty() == PxType::Boolean), "BOOLEAN")
+}
+
+/// A TIME64NS operand.
+pub(crate) fn time(a: &[Operand], i: usize) -> Built {
+    want(a, i, a.get(i).is_some_and(|o| o.ty() == PxType::Time), "TIME64NS")
+}
+
+/// Calls a DataFusion scalar function.
+pub(crate) fn call_udf(udf: &Arc<ScalarUDF>, args: Vec<Expr>) -> Expr {
+    udf.call(args)
 }
 
 #[cfg(test)]
@@ -161,10 +122,6 @@ mod tests {
         assert_eq!(
             error(&format!("{HEAD}df.x = px.select(df.latency, 1, 2)\n")),
             "3:18: argument 'cond' of px.select() must be BOOLEAN, got INT64"
-        );
-        assert_eq!(
-            error(&format!("{HEAD}x = px.abs(-1)\n")),
-            "3:5: expected at least one column argument"
         );
         assert_eq!(
             error(&format!("{HEAD}x = px.abs()\n")),

@@ -59,10 +59,12 @@ pub(crate) fn resolve(arg: &Arg, now_ns: i64, param: &str) -> DResult<Option<i64
         Value::Int(ns) => Ok(Some(*ns)),
         Value::Str(s) => parse_duration(s)
             .and_then(|d| now_ns.checked_add(d))
+            .or_else(|| parse_absolute(s))
             .map(Some)
             .ok_or_else(|| {
                 let msg = format!(
-                    "cannot parse {param} '{s}': expected a relative time such as '-5m' or an integer (ns since epoch)"
+                    "cannot parse {param} '{s}': expected a relative time such as '-5m', an absolute time such as \
+                     '2024-01-02 15:04:05 -0700', or an integer (ns since epoch)"
                 );
                 Diag::arg(arg.range, msg)
             }),
@@ -74,6 +76,26 @@ pub(crate) fn resolve(arg: &Arg, now_ns: i64, param: &str) -> DResult<Option<i64
             Err(Diag::arg(arg.range, msg))
         }
     }
+}
+
+/// Absolute time formats accepted as `start_time`/`end_time` strings (without a zone: UTC).
+const ABSOLUTE: &[&str] = &[
+    "%Y-%m-%d %H:%M:%S%.f %z",
+    "%Y-%m-%d %H:%M:%S %z",
+    "%Y-%m-%dT%H:%M:%S%.f%:z",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+];
+
+/// An absolute time string as nanoseconds since the epoch.
+pub(crate) fn parse_absolute(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return t.timestamp_nanos_opt();
+    }
+    ABSOLUTE.iter().find_map(|f| super::fns::strptime_parse(s, f))
 }
 
 /// `px.now()`: the compile time's "now" in nanoseconds.
@@ -145,6 +167,14 @@ mod tests {
         assert_eq!(resolve(&arg(Value::Int(42)), 0, "start_time")?, Some(42));
         assert_eq!(resolve(&arg(Value::None), 0, "start_time")?, None);
         assert!(resolve(&arg(Value::Str("soon".into())), 0, "start_time").is_err());
+        assert_eq!(
+            resolve(&arg(Value::Str("2020-07-13 18:02:5.00 -0700".into())), 0, "start_time")?,
+            Some(1_594_688_525_000_000_000)
+        );
+        assert_eq!(
+            resolve(&arg(Value::Str("2023-11-14T22:13:20Z".into())), 0, "start_time")?,
+            Some(1_700_000_000_000_000_000)
+        );
         Ok(())
     }
 }

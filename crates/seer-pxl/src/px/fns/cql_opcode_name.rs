@@ -1,0 +1,53 @@
+//! `px.cql_opcode_name(opcode)`: The name of a Cassandra native-protocol opcode.
+
+use datafusion::arrow::array::ArrayRef;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::Result;
+
+use crate::column::Operand;
+use crate::px::scalar::{Built, ScalarDef, call_udf, int};
+use crate::udf::{RowUdf, i64_to_str};
+
+/// `px.cql_opcode_name`.
+pub(crate) static DEF: ScalarDef = ScalarDef {
+    name: "cql_opcode_name",
+    params: &["opcode"],
+    doc: "The name of a Cassandra native-protocol opcode.",
+    build,
+};
+
+/// CQL native protocol (v3-v5) opcodes.
+const NAMES: &[(i64, &str)] = &[
+    (0, "Error"),
+    (1, "Startup"),
+    (2, "Ready"),
+    (3, "Authenticate"),
+    (5, "Options"),
+    (6, "Supported"),
+    (7, "Query"),
+    (8, "Result"),
+    (9, "Prepare"),
+    (10, "Execute"),
+    (11, "Register"),
+    (12, "Event"),
+    (13, "Batch"),
+    (14, "AuthChallenge"),
+    (15, "AuthResponse"),
+    (16, "AuthSuccess"),
+];
+
+fn build(a: &[Operand]) -> Built {
+    let udf = RowUdf::udf("cql_opcode_name", vec![DataType::Int64], DataType::Utf8, kernel);
+    Ok(call_udf(&udf, vec![int(a, 0)?]))
+}
+
+fn kernel(args: &[ArrayRef]) -> Result<ArrayRef> {
+    i64_to_str(args, |v| {
+        Some(
+            NAMES
+                .iter()
+                .find(|(k, _)| *k == v)
+                .map_or_else(|| format!("{v}"), |(_, n)| (*n).to_string()),
+        )
+    })
+}

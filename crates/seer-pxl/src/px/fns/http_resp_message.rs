@@ -1,0 +1,99 @@
+//! `px.http_resp_message(status)`: The standard reason phrase of an HTTP status code.
+
+use datafusion::arrow::array::ArrayRef;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::Result;
+
+use crate::column::Operand;
+use crate::px::scalar::{Built, ScalarDef, call_udf, int};
+use crate::udf::{RowUdf, i64_to_str};
+
+/// `px.http_resp_message`.
+pub(crate) static DEF: ScalarDef = ScalarDef {
+    name: "http_resp_message",
+    params: &["status"],
+    doc: "The standard reason phrase of an HTTP status code.",
+    build,
+};
+
+/// Reason phrases of RFC 9110 and common extensions.
+const NAMES: &[(i64, &str)] = &[
+    (100, "Continue"),
+    (101, "Switching Protocols"),
+    (102, "Processing"),
+    (103, "Early Hints"),
+    (200, "OK"),
+    (201, "Created"),
+    (202, "Accepted"),
+    (203, "Non-Authoritative Information"),
+    (204, "No Content"),
+    (205, "Reset Content"),
+    (206, "Partial Content"),
+    (207, "Multi-Status"),
+    (208, "Already Reported"),
+    (226, "IM Used"),
+    (300, "Multiple Choices"),
+    (301, "Moved Permanently"),
+    (302, "Found"),
+    (303, "See Other"),
+    (304, "Not Modified"),
+    (305, "Use Proxy"),
+    (307, "Temporary Redirect"),
+    (308, "Permanent Redirect"),
+    (400, "Bad Request"),
+    (401, "Unauthorized"),
+    (402, "Payment Required"),
+    (403, "Forbidden"),
+    (404, "Not Found"),
+    (405, "Method Not Allowed"),
+    (406, "Not Acceptable"),
+    (407, "Proxy Authentication Required"),
+    (408, "Request Timeout"),
+    (409, "Conflict"),
+    (410, "Gone"),
+    (411, "Length Required"),
+    (412, "Precondition Failed"),
+    (413, "Content Too Large"),
+    (414, "URI Too Long"),
+    (415, "Unsupported Media Type"),
+    (416, "Range Not Satisfiable"),
+    (417, "Expectation Failed"),
+    (418, "I'm a teapot"),
+    (421, "Misdirected Request"),
+    (422, "Unprocessable Content"),
+    (423, "Locked"),
+    (424, "Failed Dependency"),
+    (425, "Too Early"),
+    (426, "Upgrade Required"),
+    (428, "Precondition Required"),
+    (429, "Too Many Requests"),
+    (431, "Request Header Fields Too Large"),
+    (451, "Unavailable For Legal Reasons"),
+    (500, "Internal Server Error"),
+    (501, "Not Implemented"),
+    (502, "Bad Gateway"),
+    (503, "Service Unavailable"),
+    (504, "Gateway Timeout"),
+    (505, "HTTP Version Not Supported"),
+    (506, "Variant Also Negotiates"),
+    (507, "Insufficient Storage"),
+    (508, "Loop Detected"),
+    (510, "Not Extended"),
+    (511, "Network Authentication Required"),
+];
+
+fn build(a: &[Operand]) -> Built {
+    let udf = RowUdf::udf("http_resp_message", vec![DataType::Int64], DataType::Utf8, kernel);
+    Ok(call_udf(&udf, vec![int(a, 0)?]))
+}
+
+fn kernel(args: &[ArrayRef]) -> Result<ArrayRef> {
+    i64_to_str(args, |v| {
+        Some(
+            NAMES
+                .iter()
+                .find(|(k, _)| *k == v)
+                .map_or_else(|| String::new(), |(_, n)| (*n).to_string()),
+        )
+    })
+}

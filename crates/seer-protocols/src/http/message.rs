@@ -1,0 +1,309 @@
+//! Parsed HTTP/1.x messages: heads (via `httparse`), body capture and body framing.
+
+use crate::types::{MessageKind, ProtocolConfig};
+
+/// Headers per message `httparse` is given room for; more is a parse error.
+const MAX_HEADERS: usize = 128;
+
+/// Why bytes are not an HTTP message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Invalid;
+
+/// Start line and header fields of a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Head {
+    pub(crate) minor_version: u8,
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) status: u16,
+    pub(crate) reason: String,
+    /// Fields in arrival order (name as sent, value lossily decoded), trailers appended.
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+impl Head {
+    /// First value of a header, by case-insensitive name.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a header, by case-insensitive name.
+    pub(crate) fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `true` for 1xx responses other than `101 Switching Protocols` (skipped by the stitcher).
+    pub(crate) fn is_interim(&self) -> bool {
+        (100..200).contains(&self.status) && self.status != 101
+    }
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn headers_of(hs: &[httparse::Header<'_>]) -> Vec<(String, String)> {
+    hs.iter().map(|h| (h.name.to_string(), lossy(h.value))).collect()
+}
+
+/// Parses a complete head (`data` ends with the empty line). `Err` if it is not a valid head.
+pub(crate) fn parse_head(kind: MessageKind, data: &[u8]) -> Result<Head, Invalid> {
+    let mut hs = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    match kind {
+        MessageKind::Request => {
+            let mut req = httparse::Request::new(&mut hs);
+            match req.parse(data) {
+                Ok(httparse::Status::Complete(_)) => Ok(Head {
+                    minor_version: req.version.unwrap_or(1),
+                    method: req.method.unwrap_or_default().to_string(),
+                    path: req.path.unwrap_or_default().to_string(),
+                    headers: headers_of(req.headers),
+                    ..Head::default()
+                }),
+                _ => Err(Invalid),
+            }
+        }
+        MessageKind::Response => {
+            let mut resp = httparse::Response::new(&mut hs);
+            let mut cfg = httparse::ParserConfig::default();
+            cfg.allow_spaces_after_header_name_in_responses(true)
+                .allow_obsolete_multiline_headers_in_responses(true);
+            match cfg.parse_response(&mut resp, data) {
+                Ok(httparse::Status::Complete(_)) => Ok(Head {
+                    minor_version: resp.version.unwrap_or(1),
+                    status: resp.code.unwrap_or_default(),
+                    reason: resp.reason.unwrap_or_default().to_string(),
+                    headers: headers_of(resp.headers),
+                    ..Head::default()
+                }),
+                _ => Err(Invalid),
+            }
+        }
+    }
+}
+
+/// Length of the head at the start of `data` (through the empty line), searching from `from`.
+pub(crate) fn find_head_end(data: &[u8], from: usize) -> Option<usize> {
+    let start = from.saturating_sub(3);
+    let tail = data.get(start..)?;
+    let mut i = 0;
+    while let Some(off) = tail.get(i..).and_then(|t| t.iter().position(|&b| b == b'\n')) {
+        let nl = i + off;
+        match (tail.get(nl + 1), tail.get(nl + 2)) {
+            (Some(b'\n'), _) => return Some(start + nl + 2),
+            (Some(b'\r'), Some(b'\n')) => return Some(start + nl + 3),
+            _ => i = nl + 1,
+        }
+    }
+    None
+}
+
+/// How a message body is delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// No body.
+    None,
+    /// Exactly this many bytes.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+    /// Until the connection closes (responses without length).
+    UntilClose,
+}
+
+/// The request facts a response's framing depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct RequestFacts {
+    pub(crate) head: bool,
+    pub(crate) connect: bool,
+}
+
+fn is_chunked(head: &Head) -> Option<bool> {
+    let codings = head
+        .all("transfer-encoding")
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let last = codings.last()?;
+    Some(last.eq_ignore_ascii_case("chunked"))
+}
+
+fn content_length(head: &Head) -> Result<Option<u64>, Invalid> {
+    let mut found = None;
+    for v in head.all("content-length").flat_map(|v| v.split(',')) {
+        let v = v.trim();
+        if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Invalid);
+        }
+        let n: u64 = v.parse().map_err(|_| Invalid)?;
+        if found.is_some_and(|f| f != n) {
+            return Err(Invalid);
+        }
+        found = Some(n);
+    }
+    Ok(found)
+}
+
+/// Body framing of a request (RFC 9112 §6.3): chunked, Content-Length, else none.
+pub(crate) fn request_framing(head: &Head) -> Result<Framing, Invalid> {
+    match is_chunked(head) {
+        Some(true) => return Ok(Framing::Chunked),
+        Some(false) => return Err(Invalid),
+        None => {}
+    }
+    Ok(match content_length(head)? {
+        Some(0) | None => Framing::None,
+        Some(n) => Framing::Length(n),
+    })
+}
+
+/// Body framing of a response to a request with `req` facts (`None` when unknown).
+pub(crate) fn response_framing(head: &Head, req: RequestFacts) -> Result<Framing, Invalid> {
+    let s = head.status;
+    if (100..200).contains(&s) || s == 204 || s == 304 || req.head || (req.connect && (200..300).contains(&s)) {
+        return Ok(Framing::None);
+    }
+    match is_chunked(head) {
+        Some(true) => return Ok(Framing::Chunked),
+        Some(false) => return Ok(Framing::UntilClose),
+        None => {}
+    }
+    Ok(match content_length(head)? {
+        Some(0) => Framing::None,
+        Some(n) => Framing::Length(n),
+        None => Framing::UntilClose,
+    })
+}
+
+/// The part of a body kept for display, and its full size.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Body {
+    /// First bytes of the (de-chunked) body.
+    pub(crate) captured: Vec<u8>,
+    /// Bytes to capture at most.
+    pub(crate) cap: usize,
+    /// Full de-chunked size.
+    pub(crate) size: u64,
+    /// Some of the body was lost in a gap.
+    pub(crate) lost: bool,
+}
+
+impl Body {
+    /// A body capture sized for how it will be displayed.
+    pub(crate) fn for_head(head: &Head, cfg: &ProtocolConfig) -> Self {
+        let gzip = head.get("content-encoding").is_some_and(super::body::is_gzip);
+        let form = head.get("content-type").is_some_and(super::body::is_form);
+        // +3: a multi-byte UTF-8 char cut at the display limit is still decoded whole.
+        let cap = if gzip {
+            cfg.max_inflate_input_bytes
+        } else if form {
+            cfg.max_body_bytes.saturating_mul(3).saturating_add(3)
+        } else {
+            cfg.max_body_bytes.saturating_add(3)
+        };
+        Self { cap, ..Self::default() }
+    }
+
+    /// Appends body bytes.
+    pub(crate) fn add(&mut self, data: &[u8]) {
+        self.size = self.size.saturating_add(data.len() as u64);
+        let room = self.cap.saturating_sub(self.captured.len());
+        if room > 0 && !self.lost {
+            self.captured
+                .extend_from_slice(data.get(..room.min(data.len())).unwrap_or_default());
+        }
+    }
+
+    /// Records `n` body bytes lost in a gap.
+    pub(crate) fn skip(&mut self, n: u64) {
+        self.size = self.size.saturating_add(n);
+        self.lost = true;
+    }
+}
+
+/// A complete message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Message {
+    pub(crate) kind: MessageKind,
+    pub(crate) head: Head,
+    pub(crate) body: Body,
+    /// Time of the event carrying the first byte.
+    pub(crate) start_ts: u64,
+    /// Time of the event carrying the last byte.
+    pub(crate) end_ts: u64,
+    /// The first message parsed after a gap in its direction.
+    pub(crate) after_gap: bool,
+    /// Bytes on the wire (head + framed body), for accounting.
+    pub(crate) wire_bytes: u64,
+}
+
+impl Message {
+    /// Approximate heap bytes held.
+    pub(crate) fn held_bytes(&self) -> usize {
+        let h: usize = self.head.headers.iter().map(|(n, v)| n.len() + v.len() + 48).sum();
+        std::mem::size_of::<Self>() + h + self.head.path.len() + self.head.method.len() + self.body.captured.capacity()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(raw: &str) -> Head {
+        let kind = if raw.starts_with("HTTP/") {
+            MessageKind::Response
+        } else {
+            MessageKind::Request
+        };
+        parse_head(kind, raw.as_bytes()).expect("valid head")
+    }
+
+    #[test]
+    fn finds_head_end_with_crlf_or_lf() {
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\r\nA: b\r\n\r\nbody", 0), Some(24));
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\nA: b\n\nbody", 0), Some(21));
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\r\nA: b\r\n", 0), None);
+        let data = b"GET / HTTP/1.1\r\nA: b\r\n\r\n";
+        assert_eq!(find_head_end(data, 22), Some(24));
+    }
+
+    #[test]
+    fn framing_rules() {
+        let h = head("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+        assert_eq!(response_framing(&h, RequestFacts::default()), Ok(Framing::Length(5)));
+        assert_eq!(
+            response_framing(
+                &h,
+                RequestFacts {
+                    head: true,
+                    connect: false
+                }
+            ),
+            Ok(Framing::None)
+        );
+        let h = head("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 5\r\n\r\n");
+        assert_eq!(response_framing(&h, RequestFacts::default()), Ok(Framing::Chunked));
+        let h = head("HTTP/1.0 200 OK\r\n\r\n");
+        assert_eq!(response_framing(&h, RequestFacts::default()), Ok(Framing::UntilClose));
+        for s in ["204 No Content", "304 Not Modified", "100 Continue"] {
+            let h = head(&format!("HTTP/1.1 {s}\r\nContent-Length: 9\r\n\r\n"));
+            assert_eq!(response_framing(&h, RequestFacts::default()), Ok(Framing::None), "{s}");
+        }
+        let h = head("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n");
+        assert_eq!(response_framing(&h, RequestFacts::default()), Err(Invalid));
+        let h = head("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n");
+        assert_eq!(response_framing(&h, RequestFacts::default()), Err(Invalid));
+        let h = head("POST /x HTTP/1.1\r\nContent-Length: 3\r\n\r\n");
+        assert_eq!(request_framing(&h), Ok(Framing::Length(3)));
+        let h = head("GET /x HTTP/1.1\r\n\r\n");
+        assert_eq!(request_framing(&h), Ok(Framing::None));
+        let h = head("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n");
+        assert_eq!(request_framing(&h), Err(Invalid));
+    }
+}

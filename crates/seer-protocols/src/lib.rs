@@ -1,0 +1,46 @@
+//! Seer's protocol parsers and request/response stitchers: pure functions of the bytes they are fed
+//! (no I/O, no syscalls, no clock), fuzzed (`fuzz/` at the repository root).
+//!
+//! The connection tracker in `seer-collect` finds a protocol with [`Protocol::infer`], opens one
+//! [`Session`] per connection, feeds it each direction's bytes in stream order ([`Session::feed`],
+//! [`Session::gap`]) and periodically calls [`Session::poll`], which appends finished records to the
+//! protocol's [`TableWriter`]; [`TableWriter::finish`] turns them into an Arrow batch with the table's
+//! exact schema.
+//!
+//! Adding a protocol = one module implementing [`Protocol`] + one line in [`registry`] + fixtures
+//! and a fuzz target (a test checks all three).
+//!
+//! - [`types`]: directions, roles, [`TrafficProtocol`], [`ConnMeta`], [`ProtocolConfig`], [`SessionStats`].
+//! - [`protocol`]: the [`Protocol`], [`Session`] and [`TableWriter`] traits.
+//! - [`http`]: HTTP/1.x into `http_events`.
+//! - [`fuzz`]: the deterministic session driver behind the fuzz targets and robustness tests.
+
+pub mod fuzz;
+pub mod http;
+pub mod protocol;
+pub mod types;
+
+mod stream;
+mod text;
+
+use std::sync::Arc;
+
+pub use protocol::{Protocol, Session, TableWriter};
+pub use types::{
+    ConnMeta, Direction, MessageKind, ProtocolConfig, ProtocolError, SessionStats, TraceRole, TrafficProtocol,
+};
+
+/// Every protocol Seer parses, in inference order (first match wins).
+pub fn registry() -> Vec<Arc<dyn Protocol>> {
+    vec![Arc::new(http::Http)]
+}
+
+/// The registered protocol with this id.
+pub fn by_id(id: TrafficProtocol) -> Option<Arc<dyn Protocol>> {
+    registry().into_iter().find(|p| p.id() == id)
+}
+
+/// Runs inference over every registered protocol in order: the first that recognises `data`.
+pub fn infer(data: &[u8]) -> Option<(Arc<dyn Protocol>, MessageKind)> {
+    registry().into_iter().find_map(|p| p.infer(data).map(|k| (p, k)))
+}

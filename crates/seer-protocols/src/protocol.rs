@@ -1,0 +1,70 @@
+//! The extension point: one [`Protocol`] per wire protocol, a [`Session`] per connection, a
+//! [`TableWriter`] per output batch.
+//!
+//! Writers are passed as `&mut dyn TableWriter`; a session downcasts to its own writer type with
+//! [`TableWriter::as_any_mut`]. Handing a session another protocol's writer is counted in
+//! [`SessionStats::writer_errors`] and the records are dropped: never a panic.
+
+use std::any::Any;
+
+use arrow::record_batch::RecordBatch;
+use seer_types::TableDef;
+
+use crate::types::{
+    ConnMeta, Direction, MessageKind, ProtocolConfig, ProtocolError, SessionStats, TraceRole, TrafficProtocol,
+};
+
+/// One wire protocol: inference, sessions and the table its records go to.
+pub trait Protocol: Send + Sync {
+    /// Pixie's protocol number.
+    fn id(&self) -> TrafficProtocol;
+    /// Short lowercase name (`"http"`), used for fixtures, fuzz targets and counters.
+    fn name(&self) -> &'static str;
+    /// The table this protocol's records fill.
+    fn table(&self) -> &'static TableDef;
+    /// Looks at the first bytes of a connection's first message; `Some(kind)` if it is this protocol.
+    fn infer(&self, data: &[u8]) -> Option<MessageKind>;
+    /// Parse and stitch state for one connection.
+    fn new_session(&self, role: TraceRole, cfg: &ProtocolConfig) -> Box<dyn Session>;
+    /// An empty writer for [`Protocol::table`].
+    fn new_writer(&self) -> Box<dyn TableWriter>;
+}
+
+/// Per-connection parse + stitch state. Bytes arrive in stream order per direction.
+pub trait Session: Send {
+    /// Appends bytes seen at `ts_ns` (event time, ns since epoch). Bounded: data that would push the
+    /// unparsed bytes of `dir` past `max_buffer_bytes` is dropped, counted and treated as a gap.
+    fn feed(&mut self, dir: Direction, ts_ns: u64, data: &[u8]);
+    /// `lost_bytes` of `dir` were lost (ring-buffer loss, truncated capture): resynchronise at the
+    /// next message boundary.
+    fn gap(&mut self, dir: Direction, lost_bytes: u64);
+    /// Parses what is complete, stitches requests to responses, appends finished records to `out`,
+    /// and drops (counting them) messages older than `message_expiry_ns` at `now_ns`.
+    fn poll(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter);
+    /// The connection closed: completes messages delimited by the close (HTTP/1.0 bodies), polls, and
+    /// drops whatever is left unmatched.
+    fn close(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter);
+    /// Bytes held (unparsed input plus parsed messages waiting for a partner).
+    fn buffered_bytes(&self) -> usize;
+    /// Counters since the session started.
+    fn stats(&self) -> SessionStats;
+    /// `false` once the connection stopped carrying this protocol (e.g. after `101 Switching
+    /// Protocols` or a `CONNECT` tunnel): the caller may stop feeding it.
+    fn wants_data(&self) -> bool {
+        true
+    }
+}
+
+/// Accumulates rows for one table.
+pub trait TableWriter: Send {
+    /// Rows held.
+    fn len(&self) -> usize;
+    /// `true` when no rows are held.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Returns the rows as a batch with exactly the table's `arrow_schema()`, and resets.
+    fn finish(&mut self) -> Result<RecordBatch, ProtocolError>;
+    /// For sessions to reach their concrete writer.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}

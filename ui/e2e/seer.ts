@@ -20,11 +20,11 @@ export function seerBinary(): string {
   return bin;
 }
 
-export async function startSeer(): Promise<Seer> {
+export async function startSeer(memoryBudget = '128MiB'): Promise<Seer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'seer-e2e-'));
   const proc = spawn(
     seerBinary(),
-    ['up', '--listen', '127.0.0.1:0', '--ui-listen', '127.0.0.1:0', '--data-dir', dataDir, '--memory-budget', '128MiB', '--log', 'info'],
+    ['up', '--listen', '127.0.0.1:0', '--ui-listen', '127.0.0.1:0', '--data-dir', dataDir, '--memory-budget', memoryBudget, '--log', 'info'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let err = '';
@@ -62,17 +62,27 @@ export async function startSeer(): Promise<Seer> {
   };
 }
 
-/** Waits until `table` holds at least `rows` rows (API with the bearer token). */
-export async function waitForRows(s: Seer, table: string, rows: number, timeoutMs = 60_000): Promise<void> {
+interface TableCounts {
+  name: string;
+  rows_held: number;
+  rows_evicted: number;
+}
+
+/** Waits until `table`'s counters satisfy `ok` (API with the bearer token). */
+export async function waitForTable(s: Seer, table: string, ok: (t: TableCounts) => boolean, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${s.base}/api/tables`, { headers: { authorization: `Bearer ${s.token}` } });
     if (res.ok) {
-      const tables = (await res.json()) as { name: string; rows_held: number }[];
-      const t = tables.find((x) => x.name === table);
-      if (t && t.rows_held >= rows) return;
+      const t = ((await res.json()) as TableCounts[]).find((x) => x.name === table);
+      if (t && ok(t)) return;
     }
-    if (Date.now() > until) throw new Error(`${table} did not reach ${rows} rows`);
+    if (Date.now() > until) throw new Error(`${table} did not reach the expected state in ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** Waits until `table` holds at least `rows` rows. */
+export function waitForRows(s: Seer, table: string, rows: number, timeoutMs = 60_000): Promise<void> {
+  return waitForTable(s, table, (t) => t.rows_held >= rows, timeoutMs);
 }

@@ -91,9 +91,15 @@ export function CodeEditor({ value, onChange, onRun, language, dark, label, erro
     if (!v) return;
     const diags: Diagnostic[] = [];
     if (error && error.line > 0) {
-      const from = offsetOf(v.state, error.line, error.column);
-      const to = Math.min(v.state.doc.lineAt(from).to, from + 1);
-      diags.push({ from, to: Math.max(to, from), severity: 'error', message: `${error.line}:${error.column}: ${error.message}` });
+      let from = offsetOf(v.state, error.line, error.column);
+      const line = v.state.doc.lineAt(from);
+      let to = Math.min(line.to, from + 1);
+      if (to === from) {
+        // At the end of a line (e.g. "expected an expression"): mark the whole line.
+        from = line.from;
+        to = line.to;
+      }
+      diags.push({ from, to, severity: 'error', message: `${error.line}:${error.column}: ${error.message}` });
     }
     v.dispatch(setDiagnostics(v.state, diags));
   }, [error]);

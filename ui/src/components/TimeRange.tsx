@@ -33,7 +33,7 @@ export function TimeRangePicker({ value, onChange }: Props) {
   };
 
   return (
-    <div className="timerange" role="group" aria-label="Time range">
+    <div className="timerange" role="group" aria-label="Time range picker">
       <label htmlFor={`${id}-sel`}>Time range</label>
       <select
         id={`${id}-sel`}
@@ -92,7 +92,7 @@ interface RefreshProps {
 export function RefreshControl({ intervalSec, setIntervalSec, paused, setPaused, onRefresh, running }: RefreshProps) {
   const id = useId();
   return (
-    <div className="refresh" role="group" aria-label="Refresh">
+    <div className="refresh" role="group" aria-label="Refresh controls">
       <label htmlFor={`${id}-int`}>Auto-refresh</label>
       <select id={`${id}-int`} value={intervalSec} onChange={(e) => setIntervalSec(Number(e.target.value))}>
         <option value={0}>off</option>
@@ -102,7 +102,7 @@ export function RefreshControl({ intervalSec, setIntervalSec, paused, setPaused,
         <option value={60}>1 min</option>
       </select>
       <button type="button" onClick={() => setPaused(!paused)} aria-pressed={paused} disabled={intervalSec === 0}>
-        {paused ? '▶ Resume' : '⏸ Pause'}
+        {paused ? '▶ Resume' : '❚❚ Pause'}
       </button>
       <button type="button" onClick={onRefresh} disabled={running}>
         ⟳ Run now

@@ -21,6 +21,25 @@ pub(crate) struct Config {
     pub store: StoreSection,
     pub query: QuerySection,
     pub collect: CollectSection,
+    pub ui: UiSection,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct UiSection {
+    /// Serve the web UI.
+    pub enabled: bool,
+    /// Web UI address (loopback by default).
+    pub listen: SocketAddr,
+}
+
+impl Default for UiSection {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            listen: SocketAddr::from(([127, 0, 0, 1], 50301)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -56,6 +75,7 @@ impl Default for Config {
             store: StoreSection::default(),
             query: QuerySection::default(),
             collect: CollectSection::default(),
+            ui: UiSection::default(),
         }
     }
 }
@@ -153,5 +173,8 @@ mod tests {
         assert_eq!(c.store.http_events_percent, 40);
         assert_eq!(c.query_limits().timeout, Duration::from_secs(5));
         assert!(toml::from_str::<Config>("lisen = \"x\"").is_err());
+        assert_eq!(c.ui.listen.port(), 50301);
+        let c: Config = toml::from_str("[ui]\nlisten = \"127.0.0.1:9\"\nenabled = false\n").expect("parse");
+        assert!(!c.ui.enabled && c.ui.listen.port() == 9);
     }
 }

@@ -34,6 +34,12 @@ pub(crate) struct UpArgs {
     /// Log filter, e.g. info or seer_broker=debug.
     #[arg(long)]
     log: Option<String>,
+    /// Web UI address, e.g. 127.0.0.1:50301.
+    #[arg(long)]
+    ui_listen: Option<std::net::SocketAddr>,
+    /// Do not serve the web UI.
+    #[arg(long)]
+    no_ui: bool,
 }
 
 pub(crate) fn up(args: UpArgs) -> Result<ExitCode> {
@@ -52,6 +58,12 @@ pub(crate) fn up(args: UpArgs) -> Result<ExitCode> {
     }
     if let Some(l) = args.log {
         cfg.log = l;
+    }
+    if let Some(l) = args.ui_listen {
+        cfg.ui.listen = l;
+    }
+    if args.no_ui {
+        cfg.ui.enabled = false;
     }
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&cfg.log).context("invalid --log filter")?)
@@ -97,14 +109,54 @@ async fn serve(cfg: Config) -> Result<()> {
     let shutdown = async move {
         let _ = rx.changed().await;
     };
+    let web = if cfg.ui.enabled {
+        Some(start_web(&cfg, engine.clone(), token.clone(), stop_rx.clone()).await?)
+    } else {
+        None
+    };
     let server = tokio::spawn(seer_broker::serve(listener, engine, token, shutdown));
     wait_for_signal().await?;
     tracing::info!("shutting down");
     let _ = stop_tx.send(true);
     server.await.context("server task")??;
+    if let Some(web) = web {
+        web.await.context("web UI task")??;
+    }
     agent.join().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Binds the web UI's listener, prints its one-time login link and serves it until `stop` flips.
+async fn start_web(
+    cfg: &Config,
+    engine: QueryEngine,
+    token: Token,
+    mut stop: watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<Result<(), seer_web::WebError>>> {
+    let listener = TcpListener::bind(cfg.ui.listen).await.with_context(|| {
+        format!(
+            "binding the web UI on {} (change it with --ui-listen, or --no-ui)",
+            cfg.ui.listen
+        )
+    })?;
+    let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(%addr, "web UI listening beyond loopback without TLS: tokens, cookies and results cross the network in plaintext");
+    }
+    if !seer_web::Web::ui_built() {
+        tracing::warn!("the web UI assets were not built into this binary; run tools/ui.sh and rebuild");
+    }
+    let web = seer_web::Web::new(engine, token, seer_web::WebConfig::for_addr(addr));
+    let base = format!("http://{addr}");
+    let link = web.login_link(&base)?;
+    tracing::info!(url = %base, "web UI is up");
+    // The single-use link goes to the terminal only, not through the log pipeline.
+    eprintln!("seer: web UI at {base}/ — one-time login link (valid 15 minutes): {link}");
+    let shutdown = async move {
+        let _ = stop.changed().await;
+    };
+    Ok(tokio::spawn(web.serve(listener, shutdown)))
 }
 
 async fn wait_for_signal() -> Result<()> {

@@ -4,7 +4,8 @@
 set -euo pipefail
 what=${1:-build}
 build_pkgs=(gcc pkg-config ca-certificates)
-test_pkgs=(procps iproute2)
+# chromium + a font: the web UI's browser tests (ui/e2e, playwright-core drives Debian's Chromium).
+test_pkgs=(procps iproute2 chromium fonts-dejavu-core)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 
@@ -20,3 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 command -v cargo >/dev/null || { echo "seer setup: cargo not found; install Rust 1.95 with rustup" >&2; exit 1; }
+# The web UI (ui/) builds with the machine's Node.js and npm (Vite needs Node >= 20.19; Debian 12's is 18).
+if ! command -v npm >/dev/null || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+  echo "seer setup: Node.js >= 20.19 with npm is needed to build the web UI (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi

@@ -8,12 +8,17 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/seer-target}
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 step() { echo; echo "=== $* ==="; }
 
+step "web UI build (ui/dist, embedded by seer-web)"
+tools/ui.sh
 step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 step "cargo test"
 cargo test --locked --workspace --no-fail-fast
+step "web UI: Vitest unit tests, then Playwright (Debian chromium) against a real seer up"
+cargo build --locked -p seer-cli
+(cd ui && npm test --silent && SEER_BIN="$CARGO_TARGET_DIR/debug/seer" npm run --silent e2e)
 step "cargo deny"
 tools/deny.sh
 echo; echo "all checks passed"

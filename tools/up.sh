@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh build
+tools/ui.sh   # the web UI, embedded into the binary below
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/seer-target}
 profile=${SEER_PROFILE:-release}
 cargo build --locked --profile "$profile" -p seer-cli

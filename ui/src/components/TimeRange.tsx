@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { parseStartTime } from '../timerange';
 
 export const PRESETS = ['-5m', '-15m', '-1h'] as const;
 
@@ -16,20 +17,13 @@ export function TimeRangePicker({ value, onChange }: Props) {
   const [error, setError] = useState<string | null>(null);
 
   const applyCustom = (text: string) => {
-    const t = text.trim();
-    if (/^-\d+(\.\d+)?(ns|us|ms|s|m|h|d)$/.test(t)) {
-      setError(null);
-      onChange(t);
+    const v = parseStartTime(text, Date.now());
+    if (v === null) {
+      setError('use a relative time such as -30s, -2h or a date such as 2026-11-29 14:00');
       return;
     }
-    const when = Date.parse(t);
-    if (!Number.isNaN(when)) {
-      const secs = Math.max(1, Math.round((Date.now() - when) / 1000));
-      setError(null);
-      onChange(`-${secs}s`);
-      return;
-    }
-    setError('use a relative time such as -30s, -2h or a date such as 2026-11-29 14:00');
+    setError(null);
+    onChange(v);
   };
 
   return (

@@ -19,6 +19,8 @@ for dirpath, _dirs, files in os.walk(root):
         with open(bench_file) as f:
             meta = json.load(f)
         tp = meta.get("throughput") or {}
+        if "ElementsAndBytes" in tp:  # criterion's combined form: report both rates
+            tp = {"Elements": tp["ElementsAndBytes"]["elements"], "Bytes": tp["ElementsAndBytes"]["bytes"]}
         if "Elements" in tp:
             entry["elements"] = tp["Elements"]
             entry["elements_per_s"] = tp["Elements"] / (entry["median_ns"] / 1e9)

@@ -56,6 +56,39 @@ pub(crate) fn cmdline(u: Upid) -> String {
     c
 }
 
+/// The cgroup path of the process behind `u` (cgroup v2 unified line, else the first line), if it still runs.
+fn cgroup(u: Upid) -> Option<String> {
+    if start_ticks(u.pid) != Some(u.start_ticks) {
+        return None;
+    }
+    let text = std::fs::read_to_string(format!("/proc/{}/cgroup", u.pid)).ok()?;
+    let lines: Vec<&str> = text.lines().collect();
+    let line = lines.iter().find(|l| l.starts_with("0::")).or(lines.first())?;
+    line.splitn(3, ':').nth(2).map(str::to_string)
+}
+
+/// A container id in the process's cgroup path (64 hex digits, as Docker, containerd and CRI-O name them).
+pub(crate) fn container_id(u: Upid) -> String {
+    let Some(path) = cgroup(u) else { return String::new() };
+    path.split(['/', '-', '.', ':'])
+        .find(|p| p.len() == 64 && p.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The last component of the process's cgroup path: the container scope or systemd unit it runs in
+/// (e.g. `nginx.service`, `docker-<id>.scope`); "" for the root cgroup.
+pub(crate) fn container_name(u: Upid) -> String {
+    cgroup(u)
+        .and_then(|p| p.rsplit('/').next().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Logical CPUs of this host.
+pub(crate) fn num_cpus() -> i64 {
+    std::thread::available_parallelism().map_or(1, |n| i64::try_from(n.get()).unwrap_or(1))
+}
+
 /// This host's name.
 pub(crate) fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -80,5 +113,9 @@ mod tests {
             "a different start time is another process"
         );
         assert!(!hostname().is_empty());
+        let me = Upid::new(1, pid, ticks);
+        let id = container_id(me);
+        assert!(id.is_empty() || id.len() == 64, "{id}");
+        assert!(num_cpus() >= 1);
     }
 }

@@ -44,6 +44,11 @@ pub use api::{Catalog, CompileOptions, CompiledOutput, CompiledScript, DEFAULT_M
 pub use error::{ErrorKind, PxlError};
 pub use registry::{FunctionInfo, FunctionKind, functions};
 
+/// The `quantiles` aggregate as a DataFusion UDAF (for SQL over the same tables).
+pub fn quantiles_udaf() -> std::sync::Arc<datafusion::logical_expr::AggregateUDF> {
+    px::quantiles_udaf()
+}
+
 use error::{DResult, Diag};
 use interp::Interp;
 use source::LineIndex;

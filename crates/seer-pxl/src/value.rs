@@ -30,6 +30,8 @@ pub(crate) struct NativeMethod {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Module {
     Px,
+    /// A PxL library compiled into Seer (`pxviews`).
+    Library(&'static str),
 }
 
 /// A compile-time value.

@@ -122,6 +122,7 @@ impl Interp<'_> {
                         format!("px.{attr} is not a supported PxL function or object"),
                     )
                 }),
+            Value::Module(Module::Library(lib)) => self.library_attr(lib, attr, range),
             Value::DataFrame(df) => {
                 if attr == "ctx" {
                     return Ok(Value::Ctx(df));

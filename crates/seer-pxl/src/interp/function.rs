@@ -37,6 +37,8 @@ pub(crate) struct UserFunction {
     pub body: Vec<Stmt>,
     /// The `def` statement (for errors that belong to the function as a whole).
     pub range: TextRange,
+    /// The built-in library defining it (`pxviews`), if any: its errors are reported at the call.
+    pub library: Option<&'static str>,
 }
 
 fn annotation(e: Option<&Expr>) -> Annotation {
@@ -69,6 +71,7 @@ impl UserFunction {
             params,
             body: def.body.to_vec(),
             range: def.range,
+            library: interp.defining,
         })
     }
 
@@ -167,9 +170,17 @@ impl Interp<'_> {
             ));
         }
         let frame: HashMap<String, Value> = f.params.iter().map(|p| p.name.clone()).zip(args).collect();
-        self.frames.push(frame);
+        self.frames.push((frame, f.library));
         let flow = self.exec_block(&f.body);
         self.frames.pop();
+        let flow = match (flow, f.library) {
+            (Err(mut d), Some(lib)) if self.frames.iter().all(|(_, l)| l.is_none()) => {
+                d.at = Some(range.start());
+                d.message = format!("in {lib}.{}(): {}", f.name, d.message);
+                Err(d)
+            }
+            (flow, _) => flow,
+        };
         Ok(match flow? {
             Flow::Return(v, _) => v,
             Flow::Next => Value::None,

@@ -4,6 +4,7 @@
 mod call;
 mod expr;
 mod function;
+mod library;
 mod stmt;
 
 use std::collections::HashMap;
@@ -27,8 +28,13 @@ pub(crate) struct Interp<'c> {
     /// Function mode: `px.display` is a no-op.
     functions_mode: bool,
     globals: HashMap<String, Value>,
-    /// Local scopes of the user functions being called (innermost last).
-    frames: Vec<HashMap<String, Value>>,
+    /// Local scopes of the user functions being called (innermost last), with the library each
+    /// function belongs to (its globals are the library's).
+    frames: Vec<(HashMap<String, Value>, Option<&'static str>)>,
+    /// Loaded libraries' globals.
+    libraries: HashMap<&'static str, std::rc::Rc<HashMap<String, Value>>>,
+    /// The library whose module is being run (functions defined now belong to it).
+    defining: Option<&'static str>,
     outputs: Vec<(String, DataFrame)>,
 }
 
@@ -41,6 +47,8 @@ impl<'c> Interp<'c> {
             functions_mode,
             globals: HashMap::new(),
             frames: Vec::new(),
+            libraries: HashMap::new(),
+            defining: None,
             outputs: Vec::new(),
         }
     }
@@ -114,15 +122,21 @@ impl<'c> Interp<'c> {
     }
 
     fn lookup(&self, name: &str) -> Option<Value> {
-        let local = self.frames.last().and_then(|f| f.get(name));
+        let frame = self.frames.last();
+        let local = frame.and_then(|(f, _)| f.get(name));
+        let library = frame.and_then(|(_, lib)| lib.and_then(|l| self.libraries.get(l)));
         local
+            .or_else(|| library.and_then(|g| g.get(name)))
             .or_else(|| self.globals.get(name))
             .cloned()
             .or_else(|| call::builtin(name))
     }
 
     fn bind(&mut self, name: &str, value: Value) {
-        let scope = self.frames.last_mut().unwrap_or(&mut self.globals);
+        let scope = match self.frames.last_mut() {
+            Some((f, _)) => f,
+            None => &mut self.globals,
+        };
         scope.insert(name.to_string(), value);
     }
 }

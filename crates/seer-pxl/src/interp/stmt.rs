@@ -80,12 +80,21 @@ impl Interp<'_> {
             let bound = alias.asname.as_ref().map_or(module, |a| a.as_str());
             match module {
                 "px" => self.bind(bound, Value::Module(Module::Px)),
-                "pxtrace" | "pxviews" | "pxconfig" => {
-                    let msg = format!("module '{module}' is not supported by Seer yet");
-                    return Err(Diag::new(ErrorKind::Import, alias.range, msg));
+                "pxviews" => {
+                    self.load_library("pxviews", alias.range)?;
+                    self.bind(bound, Value::Module(Module::Library("pxviews")));
+                }
+                "pxtrace" => {
+                    let msg = "module 'pxtrace' (dynamic tracepoints: UpsertTracepoint, kprobes, bpftrace programs) \
+                               is not supported by Seer yet";
+                    return Err(Diag::new(ErrorKind::Unsupported, alias.range, msg));
+                }
+                "pxconfig" => {
+                    let msg = "module 'pxconfig' (agent configuration) is not supported by Seer yet";
+                    return Err(Diag::new(ErrorKind::Unsupported, alias.range, msg));
                 }
                 _ => {
-                    let msg = format!("unknown module '{module}': PxL scripts can only import px");
+                    let msg = format!("unknown module '{module}': PxL scripts can import px and pxviews");
                     return Err(Diag::new(ErrorKind::Import, alias.range, msg));
                 }
             }

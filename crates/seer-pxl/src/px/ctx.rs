@@ -1,7 +1,8 @@
 //! `df.ctx['<key>']` (metadata of each row's process) and calls of catalogue-provided functions.
 //!
-//! Keys map to metadata functions of the `upid` column, as Pixie's metadata handler does. Without
-//! Kubernetes, pod, service, namespace, container and deployment keys are empty strings.
+//! Keys map to metadata functions of the `upid` column, as Pixie's metadata handler does (host
+//! equivalents: node = host name, container = the process's cgroup). Without Kubernetes, pod, service,
+//! namespace, deployment and replica-set keys are empty strings.
 
 use std::sync::Arc;
 
@@ -23,15 +24,15 @@ const UPID_KEYS: &[(&str, &str)] = &[
     ("asid", "upid_to_asid"),
     ("hostname", "upid_to_hostname"),
     ("host", "upid_to_hostname"),
-    ("node_name", "upid_to_hostname"),
-    ("node", "upid_to_hostname"),
+    ("node_name", "upid_to_node_name"),
+    ("node", "upid_to_node_name"),
+    ("container_id", "upid_to_container_id"),
+    ("container_name", "upid_to_container_name"),
+    ("container", "upid_to_container_name"),
 ];
 
 /// Kubernetes keys: empty until Seer resolves Kubernetes metadata.
 const KUBERNETES_KEYS: &[&str] = &[
-    "container_id",
-    "container_name",
-    "container",
     "service_id",
     "service_name",
     "service",

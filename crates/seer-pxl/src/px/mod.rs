@@ -5,6 +5,8 @@ pub(crate) mod ctx;
 mod dataframe;
 pub(crate) mod fns;
 mod quantiles;
+
+pub(crate) use quantiles::udaf as quantiles_udaf;
 pub(crate) mod scalar;
 pub(crate) mod time;
 

@@ -32,12 +32,21 @@ impl Catalog for FixtureCatalog {
         self.tables.get(name).cloned()
     }
 
-    /// Seer's real metadata functions, minus those that read the host (not deterministic).
+    /// Seer's real metadata functions; those that read the host are replaced by deterministic ones.
     fn udf(&self, name: &str) -> Option<Arc<datafusion::logical_expr::ScalarUDF>> {
-        const HOST_DEPENDENT: &[&str] = &["upid_to_cmdline", "upid_to_hostname"];
-        seer_meta::udfs()
-            .into_iter()
-            .find(|u| u.name() == name && !HOST_DEPENDENT.contains(&name))
+        use seer_meta::{Answer, Fixed, UpidFn};
+        let host = |n: &'static str| Answer::Text(format!("{n}.test"));
+        Some(match name {
+            "upid_to_cmdline" => UpidFn::utf8("upid_to_cmdline", |u| format!("/usr/bin/app{} --serve", u.pid)).udf(),
+            "upid_to_hostname" | "upid_to_node_name" | "_exec_hostname" => Fixed::udf("_exec_hostname", host("host")),
+            "upid_to_container_id" => UpidFn::utf8("upid_to_container_id", |_| String::new()).udf(),
+            "upid_to_container_name" => {
+                UpidFn::utf8("upid_to_container_name", |u| format!("app{}.service", u.pid)).udf()
+            }
+            "nslookup" => Fixed::udf("nslookup", host("peer")),
+            "_exec_host_num_cpus" => Fixed::udf("_exec_host_num_cpus", Answer::Int(4)),
+            _ => return seer_meta::udfs().into_iter().find(|u| u.name() == name),
+        })
     }
 }
 

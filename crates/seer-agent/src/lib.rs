@@ -57,7 +57,9 @@ impl Agent {
 pub fn start(store: Arc<Store>, cfg: &AgentConfig, shutdown: watch::Receiver<bool>) -> Agent {
     let telemetry = Arc::new(AgentTelemetry::new(store.clone()));
     let mut tasks = Vec::new();
-    for c in registry(&cfg.collect, telemetry.clone()) {
+    let mut collect = cfg.collect.clone();
+    collect.socket_tracer.asid = cfg.asid;
+    for c in registry(&collect, telemetry.clone()) {
         tracing::info!(
             collector = c.name(),
             period_ms = c.period().as_millis() as u64,

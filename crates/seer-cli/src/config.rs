@@ -64,6 +64,16 @@ pub(crate) struct QuerySection {
 pub(crate) struct CollectSection {
     /// Where /proc is (e.g. /host/proc in a container).
     pub proc_root: PathBuf,
+    /// eBPF socket tracer (`http_events`, `conn_stats`); needs root and kernel BTF.
+    pub trace_sockets: bool,
+    /// eBPF process-exit tracer (`proc_exit_events`).
+    pub trace_exits: bool,
+    /// Payload bytes captured per event (at most 16384).
+    pub max_payload_bytes: u32,
+    /// Events per syscall (at most 8); bytes beyond `max_payload_bytes * chunk_limit` are counted only.
+    pub chunk_limit: u32,
+    /// BPF ring buffer size (a power of two).
+    pub ring_buffer: ByteSize,
 }
 
 impl Default for Config {
@@ -103,13 +113,43 @@ impl Default for QuerySection {
 
 impl Default for CollectSection {
     fn default() -> Self {
+        let d = seer_collect::CollectConfig::default();
         Self {
-            proc_root: seer_collect::CollectConfig::default().proc_root,
+            proc_root: d.proc_root,
+            trace_sockets: d.socket_tracer.enabled,
+            trace_exits: d.proc_exit,
+            max_payload_bytes: d.socket_tracer.bpf.max_payload,
+            chunk_limit: d.socket_tracer.bpf.chunk_limit,
+            ring_buffer: ByteSize::b(u64::from(d.socket_tracer.bpf.ring_bytes)),
         }
     }
 }
 
 impl Config {
+    /// The collectors' settings.
+    pub fn collect_config(&self) -> Result<seer_collect::CollectConfig> {
+        let c = &self.collect;
+        let mut out = seer_collect::CollectConfig {
+            proc_root: c.proc_root.clone(),
+            proc_exit: c.trace_exits,
+            ..Default::default()
+        };
+        let st = &mut out.socket_tracer;
+        st.enabled = c.trace_sockets;
+        st.bpf.max_payload = c.max_payload_bytes;
+        st.bpf.chunk_limit = c.chunk_limit;
+        st.bpf.ring_bytes = u32::try_from(c.ring_buffer.as_u64())
+            .ok()
+            .filter(|b| b.is_power_of_two())
+            .with_context(|| {
+                format!(
+                    "[collect] ring_buffer {} must be a power of two below 4 GiB",
+                    c.ring_buffer
+                )
+            })?;
+        Ok(out)
+    }
+
     /// Reads a TOML file over the defaults.
     pub fn from_file(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading config {}", path.display()))?;

@@ -84,10 +84,7 @@ async fn serve(cfg: Config) -> Result<()> {
     let store = Arc::new(Store::with_all_tables(&cfg.store_config()));
     let (stop_tx, stop_rx) = watch::channel(false);
     let agent_cfg = AgentConfig {
-        collect: seer_collect::CollectConfig {
-            proc_root: cfg.collect.proc_root.clone(),
-            ..Default::default()
-        },
+        collect: cfg.collect_config()?,
         ..Default::default()
     };
     let agent = seer_agent::start(store.clone(), &agent_cfg, stop_rx.clone());

@@ -13,6 +13,9 @@
 //! Built-in collectors:
 //! - [`ProcessStatsCollector`] → `process_stats` (every process, `/proc/<pid>/{stat,io}`, 1 s).
 //! - [`NetworkStatsCollector`] → `network_stats` (per network namespace, `/proc/<pid>/net/dev`, 1 s).
+//! - [`SocketTracerCollector`] → `http_events` (and every protocol table registered in
+//!   `seer-protocols`), `conn_stats` (eBPF syscall tracepoints; root only).
+//! - [`ProcExitCollector`] → `proc_exit_events` (eBPF `sched_process_exit`; root only).
 //! - [`SelfTelemetryCollector`] → `self_telemetry` (one row per [`ComponentCounters`] of a
 //!   [`TelemetrySource`]).
 //!
@@ -24,12 +27,16 @@
 mod batch;
 pub mod collector;
 pub mod network_stats;
+pub mod proc_exit;
 pub mod process_stats;
 pub mod registry;
 pub mod self_telemetry;
+pub mod socket_tracer;
 
 pub use collector::{CollectContext, CollectError, CollectReport, Collector};
 pub use network_stats::NetworkStatsCollector;
+pub use proc_exit::ProcExitCollector;
 pub use process_stats::ProcessStatsCollector;
 pub use registry::{CollectConfig, registry};
 pub use self_telemetry::{ComponentCounters, SelfTelemetryCollector, TelemetrySource};
+pub use socket_tracer::{SocketTracerCollector, SocketTracerStats, TracerConfig};

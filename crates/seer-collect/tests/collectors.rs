@@ -373,10 +373,12 @@ fn missing_proc_root_is_a_sweep_error() {
 
 #[test]
 fn registry_lists_every_collector() {
-    let cfg = CollectConfig {
+    let mut cfg = CollectConfig {
         telemetry_period: Duration::from_secs(5),
+        proc_exit: false,
         ..CollectConfig::default()
     };
+    cfg.socket_tracer.enabled = false;
     assert_eq!(CollectConfig::default().proc_root, std::path::PathBuf::from("/proc"));
     let collectors = registry(&cfg, Arc::new(FixedSource(vec![])));
     let names: Vec<_> = collectors.iter().map(|c| c.name()).collect();

@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: (MIT OR GPL-2.0)
+/* Seer socket tracer: raw syscall tracepoints (tp_btf sys_enter/sys_exit, no kprobes, no tracefs)
+ * that follow every AF_INET/AF_INET6 socket of every process except Seer itself, and send
+ * connection open/close events and payload chunks to user space through one ring buffer.
+ *
+ * Per syscall: sys_enter checks the syscall number, that the fd is an INET socket (CO-RE walk of the
+ * task's fd table) and stashes the arguments per thread; sys_exit reads the result, finds or creates
+ * the connection (generation = first-seen ktime), advances its per-direction byte position and
+ * copies the payload (bounded per event, chunked up to a limit, the rest only counted). */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "socket_trace.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+const volatile __u32 self_tgid = 0;
+const volatile __u32 max_payload = 4096;  /* <= MAX_PAYLOAD */
+const volatile __u32 chunk_limit = 4;     /* <= MAX_CHUNKS */
+
+#define AF_INET 2
+#define AF_INET6 10
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define EINPROGRESS 115
+
+/* x86_64 syscall numbers */
+#define NR_read 0
+#define NR_write 1
+#define NR_close 3
+#define NR_readv 19
+#define NR_writev 20
+#define NR_sendfile 40
+#define NR_connect 42
+#define NR_accept 43
+#define NR_sendto 44
+#define NR_recvfrom 45
+#define NR_sendmsg 46
+#define NR_recvmsg 47
+#define NR_accept4 288
+#define NR_recvmmsg 299
+#define NR_sendmmsg 307
+
+struct conn_info {
+	__u64 gen;
+	__u64 wr_bytes;
+	__u64 rd_bytes;
+	__u32 role;
+	__u32 pad;
+};
+
+struct args {
+	__u64 a1; /* fd */
+	__u64 a2; /* buffer / iovec / msghdr / mmsghdr */
+	__u64 a3; /* count / iovcnt / vlen */
+	__u32 nr;
+	__u32 pad;
+};
+
+struct seg {
+	__u64 ptr;
+	__u64 len;
+};
+
+struct segs {
+	struct seg s[MAX_SEGS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 * 1024 * 1024);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 131072);
+	__type(key, __u64);  /* tgid << 32 | fd */
+	__type(value, struct conn_info);
+} conns SEC(".maps");
+
+/* Connections user space asked to stop sending payload for (key as `conns`, value = generation). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u64);
+} conn_disabled SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct args);
+} active SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ev_data);
+} data_heap SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct segs);
+} seg_heap SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STAT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+/* Loop state lives in per-CPU maps, not on the stack, so the verifier treats it as unknown and
+ * checks each bpf_loop callback once instead of once per distinct value. */
+struct emit_state;
+struct iov_state;
+
+static __always_inline void stat_add(__u32 idx, __u64 v)
+{
+	__u64 *c = bpf_map_lookup_elem(&stats, &idx);
+	if (c)
+		*c += v;
+}
+
+/* The socket behind `fd` of the current task if it is an INET socket, else NULL. */
+static __always_inline struct socket *inet_socket(int fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (fd < 0 || !fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f)
+		return NULL;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return NULL;
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	if (!sock)
+		return NULL;
+	__u16 family = BPF_CORE_READ(sock, sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return NULL;
+	return sock;
+}
+
+static __always_inline __u64 start_ticks(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+	__u64 ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	return ns / 10000000ULL; /* USER_HZ = 100 */
+}
+
+static __always_inline void fill_header(struct ev_header *h, __u32 kind, __u32 tgid, int fd,
+					 struct conn_info *c, __u64 ts)
+{
+	h->kind = kind;
+	h->tgid = tgid;
+	h->fd = fd;
+	h->role = c->role;
+	h->gen = c->gen;
+	h->ts = ts;
+}
+
+static __always_inline void emit_open(__u32 tgid, int fd, struct conn_info *c, struct socket *sock,
+				       __u64 ts)
+{
+	struct ev_open *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_add(STAT_DROPPED, 1);
+		return;
+	}
+	fill_header(&e->h, EV_OPEN, tgid, fd, c, ts);
+	e->start_ticks = start_ticks();
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	e->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	e->sock_type = BPF_CORE_READ(sock, type);
+	e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	e->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	__builtin_memset(e->laddr, 0, sizeof(e->laddr));
+	__builtin_memset(e->raddr, 0, sizeof(e->raddr));
+	if (e->family == AF_INET) {
+		bpf_core_read(e->laddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(e->raddr, 4, &sk->__sk_common.skc_daddr);
+	} else {
+		bpf_core_read(e->laddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(e->raddr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	stat_add(STAT_EVENTS, 1);
+}
+
+/* A fresh connection (connect/accept, or first sight of an existing one). */
+static __always_inline struct conn_info *new_conn(__u32 tgid, int fd, __u32 role, struct socket *sock,
+						  __u64 ts)
+{
+	__u64 key = ((__u64)tgid << 32) | (__u32)fd;
+	struct conn_info c = { .gen = ts, .role = role };
+	if (bpf_map_update_elem(&conns, &key, &c, BPF_ANY)) {
+		stat_add(STAT_CONN_LOST, 1);
+		return NULL;
+	}
+	struct conn_info *p = bpf_map_lookup_elem(&conns, &key);
+	if (p)
+		emit_open(tgid, fd, p, sock, ts);
+	return p;
+}
+
+/* Global: connect/accept made `fd` a connection of this process. */
+__noinline int on_open(__u32 tgid, int fd, __u32 role, __u64 ts)
+{
+	struct socket *sock = inet_socket(fd);
+	if (sock)
+		new_conn(tgid, fd, role, sock, ts);
+	return 0;
+}
+
+/* A payload-less data event: `bytes` at `pos` were transferred but not captured (sendfile, or beyond
+ * the chunk limit), so user space can account for them at once. */
+static __always_inline void emit_skip(__u32 tgid, int fd, struct conn_info *c, __u8 dir, __u64 pos,
+				      __u64 bytes, __u64 ts)
+{
+	__u32 zero = 0;
+	struct ev_data *e = bpf_map_lookup_elem(&data_heap, &zero);
+	if (!e)
+		return;
+	fill_header(&e->h, EV_DATA, tgid, fd, c, ts);
+	e->pos = pos;
+	e->len = 0;
+	e->msg_size = bytes > 0xffffffff ? 0xffffffff : (__u32)bytes;
+	e->dir = dir;
+	e->syscall = 0;
+	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct ev_data, data), BPF_RB_NO_WAKEUP) == 0)
+		stat_add(STAT_EVENTS, 1);
+	else
+		stat_add(STAT_DROPPED, 1);
+}
+
+/* Copies `segs[0..n]` (user buffers holding `total` bytes in order) as data events starting at `pos`. */
+struct emit_req {
+	__u64 pos;
+	__u64 total;
+	__u64 ts;
+	__u32 tgid;
+	__s32 fd;
+	__u32 n;
+	__u8 dir;
+	__u8 nr;
+};
+
+/* bpf_loop state: walks the segment list, one chunk (or one segment advance) per iteration. */
+struct emit_state {
+	__u64 pos;
+	__u64 left;
+	__u64 captured;
+	__u64 off;
+	__u64 ts;
+	__u64 gen;
+	__u32 tgid;
+	__s32 fd;
+	__u32 role;
+	__u32 n;
+	__u32 si;
+	__u32 chunks;
+	__u8 dir;
+	__u8 nr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct emit_state);
+} emit_heap SEC(".maps");
+
+static long emit_one(__u64 idx, void *ctx)
+{
+	__u32 k0 = 0;
+	struct emit_state *st = bpf_map_lookup_elem(&emit_heap, &k0);
+	if (!st)
+		return 1;
+	if (st->si >= st->n || st->left == 0 || st->chunks >= chunk_limit)
+		return 1;
+	__u32 zero = 0;
+	struct ev_data *e = bpf_map_lookup_elem(&data_heap, &zero);
+	struct segs *sg = bpf_map_lookup_elem(&seg_heap, &zero);
+	if (!e || !sg)
+		return 1;
+	__u32 si = st->si & (MAX_SEGS - 1);
+	__u64 seglen = sg->s[si].len;
+	if (st->off >= seglen) {
+		st->si++;
+		st->off = 0;
+		return 0;
+	}
+	__u64 avail = seglen - st->off;
+	if (avail > st->left)
+		avail = st->left;
+	__u32 cap = max_payload;
+	if (cap > MAX_PAYLOAD)
+		cap = MAX_PAYLOAD;
+	__u32 len = avail > cap ? cap : (__u32)avail;
+	if (len > MAX_PAYLOAD)
+		len = MAX_PAYLOAD;
+	e->h.kind = EV_DATA;
+	e->h.tgid = st->tgid;
+	e->h.fd = st->fd;
+	e->h.role = st->role;
+	e->h.gen = st->gen;
+	e->h.ts = st->ts;
+	e->pos = st->pos;
+	e->len = len;
+	e->msg_size = st->left > 0xffffffff ? 0xffffffff : (__u32)st->left;
+	e->dir = st->dir;
+	e->syscall = st->nr;
+	if (bpf_probe_read_user(e->data, len, (void *)(sg->s[si].ptr + st->off)) == 0) {
+		__u64 size = __builtin_offsetof(struct ev_data, data) + (__u64)len;
+		if (size > sizeof(*e))
+			size = sizeof(*e);
+		if (bpf_ringbuf_output(&events, e, size, BPF_RB_NO_WAKEUP) == 0) {
+			stat_add(STAT_EVENTS, 1);
+			st->captured += len;
+		} else {
+			stat_add(STAT_DROPPED, 1);
+		}
+	}
+	st->chunks++;
+	st->off += len;
+	st->pos += len;
+	st->left -= len;
+	return 0;
+}
+
+/* Copies `segs[0..n]` (user buffers holding `total` bytes in order) as data events starting at `pos`. */
+static __always_inline void emit_segs(struct emit_req *r, struct conn_info *c)
+{
+	__u32 zero = 0;
+	struct emit_state *st = bpf_map_lookup_elem(&emit_heap, &zero);
+	if (!st)
+		return;
+	*st = (struct emit_state){
+		.pos = r->pos, .left = r->total, .ts = r->ts, .gen = c->gen, .tgid = r->tgid, .fd = r->fd,
+		.role = c->role, .n = r->n, .dir = r->dir, .nr = r->nr,
+	};
+	struct ev_data *e = bpf_map_lookup_elem(&data_heap, &zero);
+	if (e)
+		e->msg_size = r->total > 0xffffffff ? 0xffffffff : (__u32)r->total;
+	bpf_loop(MAX_SEGS + MAX_CHUNKS, emit_one, NULL, 0);
+	__u64 captured = st->captured;
+	stat_add(STAT_DATA_BYTES, captured);
+	if (r->total > captured)
+		stat_add(STAT_BYTES_SKIPPED, r->total - captured);
+}
+
+struct iov_state {
+	__u64 iov_ptr;
+	__u64 iovcnt;
+	__u32 n;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iov_state);
+} iov_heap SEC(".maps");
+
+static long iov_one(__u64 i, void *ctx)
+{
+	__u32 k0 = 0;
+	struct iov_state *st = bpf_map_lookup_elem(&iov_heap, &k0);
+	if (!st)
+		return 1;
+	if (i >= st->iovcnt || st->n >= MAX_SEGS)
+		return 1;
+	struct iovec iov = {};
+	if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(st->iov_ptr + i * sizeof(struct iovec))))
+		return 1;
+	__u32 zero = 0;
+	struct segs *sg = bpf_map_lookup_elem(&seg_heap, &zero);
+	if (!sg)
+		return 1;
+	sg->s[st->n & (MAX_SEGS - 1)].ptr = (__u64)iov.iov_base;
+	sg->s[st->n & (MAX_SEGS - 1)].len = iov.iov_len;
+	st->n++;
+	return 0;
+}
+
+/* Appends up to MAX_IOV iovecs to the per-CPU segment list; returns the new segment count. */
+static __always_inline __u32 segs_from_iov(__u32 start, __u64 iov_ptr, __u64 iovcnt)
+{
+	__u32 zero = 0;
+	struct iov_state *st = bpf_map_lookup_elem(&iov_heap, &zero);
+	if (!st)
+		return 0;
+	st->iov_ptr = iov_ptr;
+	st->iovcnt = iovcnt;
+	st->n = start;
+	bpf_loop(MAX_IOV, iov_one, NULL, 0);
+	return st->n;
+}
+
+/* Fills the per-CPU segment list for a data syscall; returns the number of segments. */
+static __always_inline __u32 build_segs(struct args *a)
+{
+	__u32 zero = 0;
+	struct segs *sg = bpf_map_lookup_elem(&seg_heap, &zero);
+	if (!sg)
+		return 0;
+	switch (a->nr) {
+	case NR_read:
+	case NR_write:
+	case NR_sendto:
+	case NR_recvfrom:
+		sg->s[0].ptr = a->a2;
+		sg->s[0].len = a->a3;
+		return 1;
+	case NR_readv:
+	case NR_writev:
+		return segs_from_iov(0, a->a2, a->a3);
+	case NR_sendmsg:
+	case NR_recvmsg: {
+		struct user_msghdr mh = {};
+		if (bpf_probe_read_user(&mh, sizeof(mh), (void *)a->a2))
+			return 0;
+		return segs_from_iov(0, (__u64)mh.msg_iov, mh.msg_iovlen);
+	}
+	}
+	return 0;
+}
+
+/* The tracked connection of `fd`, created (role unknown) on first sight of an INET socket. */
+static __always_inline struct conn_info *get_conn(__u32 tgid, int fd, __u64 ts)
+{
+	__u64 key = ((__u64)tgid << 32) | (__u32)fd;
+	struct conn_info *c = bpf_map_lookup_elem(&conns, &key);
+	if (c)
+		return c;
+	struct socket *sock = inet_socket(fd);
+	if (!sock)
+		return NULL;
+	return new_conn(tgid, fd, ROLE_UNKNOWN, sock, ts);
+}
+
+static __always_inline bool disabled(__u32 tgid, int fd, struct conn_info *c)
+{
+	__u64 key = ((__u64)tgid << 32) | (__u32)fd;
+	__u64 *gen = bpf_map_lookup_elem(&conn_disabled, &key);
+	return gen && *gen == c->gen;
+}
+
+/* Global (verified once, on its own): a read/write-family syscall moved `bytes`. */
+__noinline int on_data(__u32 tgid, struct args *a, __u64 bytes, __u64 ts)
+{
+	if (!a)
+		return 0;
+	int fd = (int)a->a1;
+	struct conn_info *c = get_conn(tgid, fd, ts);
+	if (!c)
+		return 0;
+	bool egress = a->nr == NR_write || a->nr == NR_writev || a->nr == NR_sendto ||
+		      a->nr == NR_sendmsg || a->nr == NR_sendmmsg || a->nr == NR_sendfile;
+	__u64 pos;
+	if (egress) {
+		pos = c->wr_bytes;
+		__sync_fetch_and_add(&c->wr_bytes, bytes);
+	} else {
+		pos = c->rd_bytes;
+		__sync_fetch_and_add(&c->rd_bytes, bytes);
+	}
+	if (disabled(tgid, fd, c))
+		return 0; /* bytes only */
+	if (a->nr == NR_sendfile) {
+		emit_skip(tgid, fd, c, DIR_EGRESS, pos, bytes, ts);
+		return 0;
+	}
+	__u32 n = build_segs(a);
+	if (n == 0)
+		return 0;
+	{ struct emit_req r = { .pos = pos, .total = bytes, .ts = ts, .tgid = tgid, .fd = fd, .n = n, .dir = egress ? DIR_EGRESS : DIR_INGRESS, .nr = (__u8)a->nr }; emit_segs(&r, c); }
+	return 0;
+}
+
+/* sendmmsg/recvmmsg: `msgs` messages were transferred; each message's length is in msg_len. */
+/* Global: sendmmsg/recvmmsg moved `msgs` messages. */
+__noinline int on_mmsg(__u32 tgid, struct args *a, __u64 msgs, __u64 ts)
+{
+	if (!a)
+		return 0;
+	int fd = (int)a->a1;
+	struct conn_info *c = get_conn(tgid, fd, ts);
+	if (!c)
+		return 0;
+	bool egress = a->nr == NR_sendmmsg;
+	for (__u32 m = 0; m < MAX_MMSG; m++) {
+		if (m >= msgs)
+			break;
+		struct mmsghdr mm = {};
+		if (bpf_probe_read_user(&mm, sizeof(mm), (void *)(a->a2 + m * sizeof(struct mmsghdr))))
+			break;
+		__u64 bytes = mm.msg_len;
+		__u64 pos;
+		if (egress) {
+			pos = c->wr_bytes;
+			__sync_fetch_and_add(&c->wr_bytes, bytes);
+		} else {
+			pos = c->rd_bytes;
+			__sync_fetch_and_add(&c->rd_bytes, bytes);
+		}
+		if (bytes == 0 || disabled(tgid, fd, c))
+			continue;
+		__u32 n = segs_from_iov(0, (__u64)mm.msg_hdr.msg_iov, mm.msg_hdr.msg_iovlen);
+		if (n)
+			{ struct emit_req r = { .pos = pos, .total = bytes, .ts = ts, .tgid = tgid, .fd = fd, .n = n, .dir = egress ? DIR_EGRESS : DIR_INGRESS, .nr = (__u8)a->nr }; emit_segs(&r, c); }
+	}
+	return 0;
+}
+
+static __always_inline void on_close(__u32 tgid, int fd, __u64 ts)
+{
+	__u64 key = ((__u64)tgid << 32) | (__u32)fd;
+	struct conn_info *c = bpf_map_lookup_elem(&conns, &key);
+	if (!c)
+		return;
+	struct ev_close *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (e) {
+		fill_header(&e->h, EV_CLOSE, tgid, fd, c, ts);
+		e->wr_bytes = c->wr_bytes;
+		e->rd_bytes = c->rd_bytes;
+		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+		stat_add(STAT_EVENTS, 1);
+	} else {
+		stat_add(STAT_DROPPED, 1);
+	}
+	bpf_map_delete_elem(&conn_disabled, &key);
+	bpf_map_delete_elem(&conns, &key);
+}
+
+static __always_inline bool traced_nr(long nr)
+{
+	switch (nr) {
+	case NR_read:
+	case NR_write:
+	case NR_close:
+	case NR_readv:
+	case NR_writev:
+	case NR_sendfile:
+	case NR_connect:
+	case NR_accept:
+	case NR_sendto:
+	case NR_recvfrom:
+	case NR_sendmsg:
+	case NR_recvmsg:
+	case NR_accept4:
+	case NR_recvmmsg:
+	case NR_sendmmsg:
+		return true;
+	}
+	return false;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(seer_sys_enter, struct pt_regs *regs, long id)
+{
+	if (!traced_nr(id))
+		return 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	if (tgid == self_tgid)
+		return 0;
+	struct args a = {};
+	a.nr = (__u32)id;
+	a.a1 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	a.a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a.a3 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	if (id == NR_close) {
+		__u64 key = (pid_tgid & 0xffffffff00000000ULL) | (__u32)a.a1;
+		if (!bpf_map_lookup_elem(&conns, &key))
+			return 0;
+	} else if (id != NR_accept && id != NR_accept4) {
+		if (!inet_socket((int)a.a1))
+			return 0;
+	}
+	if (bpf_map_update_elem(&active, &pid_tgid, &a, BPF_ANY))
+		stat_add(STAT_ARGS_LOST, 1);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(seer_sys_exit, struct pt_regs *regs, long ret)
+{
+	long nr = BPF_CORE_READ(regs, orig_ax);
+	if (!traced_nr(nr))
+		return 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct args *ap = bpf_map_lookup_elem(&active, &pid_tgid);
+	if (!ap)
+		return 0;
+	struct args a = *ap;
+	bpf_map_delete_elem(&active, &pid_tgid);
+	__u32 tgid = pid_tgid >> 32;
+	__u64 ts = bpf_ktime_get_ns();
+	switch (a.nr) {
+	case NR_connect:
+		if (ret == 0 || ret == -EINPROGRESS)
+			on_open(tgid, (int)a.a1, ROLE_CLIENT, ts);
+		break;
+	case NR_accept:
+	case NR_accept4:
+		if (ret >= 0)
+			on_open(tgid, (int)ret, ROLE_SERVER, ts);
+		break;
+	case NR_close:
+		if (ret == 0)
+			on_close(tgid, (int)a.a1, ts);
+		break;
+	case NR_recvmmsg:
+	case NR_sendmmsg:
+		if (ret > 0)
+			on_mmsg(tgid, &a, (__u64)ret, ts);
+		break;
+	default:
+		if (ret > 0)
+			on_data(tgid, &a, (__u64)ret, ts);
+	}
+	return 0;
+}

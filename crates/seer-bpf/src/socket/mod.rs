@@ -1,0 +1,288 @@
+//! The socket tracer: loads `bpf/socket_trace.bpf.c`, attaches it to the raw syscall tracepoints and
+//! drains its ring buffer on a dedicated thread.
+
+mod event;
+
+use std::mem::MaybeUninit;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use libbpf_rs::skel::{OpenSkel, Skel, SkelBuilder};
+use libbpf_rs::{MapCore, MapFlags, RingBufferBuilder};
+
+pub use event::{ConnClose, ConnKey, ConnOpen, DataChunk, DataDirection, SocketEvent, SocketRole};
+
+use crate::BpfError;
+use crate::skel::socket_trace::{SocketTraceSkel, SocketTraceSkelBuilder};
+
+const OBJECT: &str = "socket_trace";
+/// Largest payload per event the BPF side supports (`MAX_PAYLOAD`).
+pub const MAX_PAYLOAD: u32 = 16384;
+/// Largest chunk limit the BPF side supports (`MAX_CHUNKS`).
+pub const MAX_CHUNKS: u32 = 8;
+
+/// Socket tracer settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocketTraceConfig {
+    /// Ring buffer size in bytes (a power of two, at least one page).
+    pub ring_bytes: u32,
+    /// Payload bytes per event (at most [`MAX_PAYLOAD`]).
+    pub max_payload: u32,
+    /// Events per syscall (at most [`MAX_CHUNKS`]); bytes beyond `max_payload * chunk_limit` are counted,
+    /// not copied.
+    pub chunk_limit: u32,
+    /// How often the ring buffer is drained.
+    pub drain_interval: Duration,
+}
+
+impl Default for SocketTraceConfig {
+    fn default() -> Self {
+        Self {
+            ring_bytes: 32 << 20,
+            max_payload: 4096,
+            chunk_limit: 4,
+            drain_interval: Duration::from_millis(100),
+        }
+    }
+}
+
+impl SocketTraceConfig {
+    fn validate(&self) -> Result<(), BpfError> {
+        if !self.ring_bytes.is_power_of_two() || self.ring_bytes < 4096 {
+            return Err(BpfError::Config(format!(
+                "ring_bytes {} is not a power of two >= 4096",
+                self.ring_bytes
+            )));
+        }
+        if self.max_payload == 0 || self.max_payload > MAX_PAYLOAD {
+            return Err(BpfError::Config(format!(
+                "max_payload {} not in 1..={MAX_PAYLOAD}",
+                self.max_payload
+            )));
+        }
+        if self.chunk_limit == 0 || self.chunk_limit > MAX_CHUNKS {
+            return Err(BpfError::Config(format!(
+                "chunk_limit {} not in 1..={MAX_CHUNKS}",
+                self.chunk_limit
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Receives decoded events on the tracer thread.
+pub trait SocketEventHandler: Send + 'static {
+    /// One ring-buffer record.
+    fn on_event(&mut self, ev: SocketEvent<'_>);
+    /// Called after each drain. Push connections whose payload BPF should stop sending (their bytes
+    /// are still counted) into `disable`.
+    fn after_drain(&mut self, disable: &mut Vec<ConnKey>);
+}
+
+/// Counters summed over CPUs (BPF side) plus the user-space decoder's.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TracerStats {
+    /// Records written to the ring buffer.
+    pub events: u64,
+    /// Records lost because the ring buffer was full.
+    pub dropped: u64,
+    /// Payload bytes not copied (beyond the per-syscall chunk limit).
+    pub bytes_skipped: u64,
+    /// Syscalls not followed because the per-thread argument map was full.
+    pub args_lost: u64,
+    /// Connections not tracked because the connection map update failed.
+    pub conn_lost: u64,
+    /// Payload bytes copied.
+    pub data_bytes: u64,
+    /// Records user space could not decode.
+    pub undecodable: u64,
+    /// Records handed to the handler.
+    pub delivered: u64,
+}
+
+#[derive(Debug, Default)]
+struct SharedStats([AtomicU64; 8]);
+
+impl SharedStats {
+    fn snapshot(&self) -> TracerStats {
+        let v = |i: usize| self.0[i].load(Ordering::Relaxed);
+        TracerStats {
+            events: v(0),
+            dropped: v(1),
+            bytes_skipped: v(2),
+            args_lost: v(3),
+            conn_lost: v(4),
+            data_bytes: v(5),
+            undecodable: v(6),
+            delivered: v(7),
+        }
+    }
+}
+
+/// A running socket tracer. Dropping it detaches the programs and joins the thread.
+#[derive(Debug)]
+pub struct SocketTracer {
+    stop: Arc<AtomicBool>,
+    stats: Arc<SharedStats>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl SocketTracer {
+    /// Loads and attaches the programs, then drains events into `handler` until dropped. Returns once
+    /// the programs are attached (or failed to load).
+    pub fn start(cfg: SocketTraceConfig, handler: impl SocketEventHandler) -> Result<Self, BpfError> {
+        cfg.validate()?;
+        if let Some(why) = crate::bpf_support() {
+            return Err(BpfError::Unsupported(why));
+        }
+        crate::raise_memlock();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stats = Arc::new(SharedStats::default());
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (s, st) = (stop.clone(), stats.clone());
+        let thread = std::thread::Builder::new()
+            .name("seer-socktrace".into())
+            .spawn(move || run(cfg, handler, s, st, ready_tx))
+            .map_err(|e| BpfError::Thread(e.to_string()))?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(Self {
+                stop,
+                stats,
+                thread: Some(thread),
+            }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => Err(BpfError::Thread("tracer thread exited while starting".into())),
+        }
+    }
+
+    /// Current counters.
+    pub fn stats(&self) -> TracerStats {
+        self.stats.snapshot()
+    }
+}
+
+impl Drop for SocketTracer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn load<'o>(
+    cfg: &SocketTraceConfig,
+    obj: &'o mut MaybeUninit<libbpf_rs::OpenObject>,
+) -> Result<SocketTraceSkel<'o>, BpfError> {
+    let mut open = SocketTraceSkelBuilder::default()
+        .open(obj)
+        .map_err(BpfError::libbpf("open", OBJECT))?;
+    if let Some(ro) = open.maps.rodata_data.as_deref_mut() {
+        ro.self_tgid = std::process::id();
+        ro.max_payload = cfg.max_payload;
+        ro.chunk_limit = cfg.chunk_limit;
+    }
+    open.maps
+        .events
+        .set_max_entries(cfg.ring_bytes)
+        .map_err(BpfError::libbpf("size ring of", OBJECT))?;
+    let mut skel = open.load().map_err(BpfError::libbpf("load", OBJECT))?;
+    skel.attach().map_err(BpfError::libbpf("attach", OBJECT))?;
+    Ok(skel)
+}
+
+fn run(
+    cfg: SocketTraceConfig,
+    mut handler: impl SocketEventHandler,
+    stop: Arc<AtomicBool>,
+    stats: Arc<SharedStats>,
+    ready: mpsc::Sender<Result<(), BpfError>>,
+) {
+    let mut obj = MaybeUninit::uninit();
+    let started = Instant::now();
+    let skel = match load(&cfg, &mut obj) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    tracing::info!(load_ms = started.elapsed().as_millis() as u64, "socket tracer attached");
+    let handler_cell = std::cell::RefCell::new(&mut handler);
+    let hc = &handler_cell;
+    let st = stats.clone();
+    let mut rb = RingBufferBuilder::new();
+    let added = rb.add(&skel.maps.events, move |bytes: &[u8]| {
+        match SocketEvent::decode(bytes) {
+            Some(ev) => {
+                st.0[7].fetch_add(1, Ordering::Relaxed);
+                hc.borrow_mut().on_event(ev);
+            }
+            None => {
+                st.0[6].fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        0
+    });
+    if let Err(e) = added {
+        let _ = ready.send(Err(BpfError::Libbpf {
+            stage: "ring buffer of",
+            object: OBJECT,
+            source: e,
+        }));
+        return;
+    }
+    let ring = match rb.build() {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = ready.send(Err(BpfError::Libbpf {
+                stage: "ring buffer of",
+                object: OBJECT,
+                source: e,
+            }));
+            return;
+        }
+    };
+    let _ = ready.send(Ok(()));
+    let mut disable = Vec::new();
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(cfg.drain_interval);
+        if let Err(e) = ring.consume() {
+            tracing::warn!(error = %e, "socket tracer: draining the ring buffer failed");
+        }
+        handler_cell.borrow_mut().after_drain(&mut disable);
+        for k in disable.drain(..) {
+            let key = ((u64::from(k.tgid)) << 32) | u64::from(k.fd as u32);
+            if let Err(e) = skel
+                .maps
+                .conn_disabled
+                .update(&key.to_ne_bytes(), &k.gen_ns.to_ne_bytes(), MapFlags::ANY)
+            {
+                tracing::debug!(error = %e, "could not disable a connection");
+            }
+        }
+        read_bpf_stats(&skel, &stats);
+    }
+    if let Err(e) = ring.consume() {
+        tracing::debug!(error = %e, "final drain failed");
+    }
+}
+
+fn read_bpf_stats(skel: &SocketTraceSkel<'_>, stats: &SharedStats) {
+    for i in 0..6u32 {
+        let Ok(Some(per_cpu)) = skel.maps.stats.lookup_percpu(&i.to_ne_bytes(), MapFlags::ANY) else {
+            continue;
+        };
+        let sum: u64 = per_cpu
+            .iter()
+            .filter_map(|v| v.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_ne_bytes))
+            .sum();
+        stats.0[i as usize].store(sum, Ordering::Relaxed);
+    }
+}

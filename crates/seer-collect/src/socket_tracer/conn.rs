@@ -1,0 +1,235 @@
+//! One tracked connection: addresses, role, per-direction stream positions, the protocol session.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use seer_bpf::socket::{ConnOpen, DataDirection, SocketRole};
+use seer_protocols::{ConnMeta, Direction, Protocol, ProtocolConfig, Session, TableWriter, TraceRole, TrafficProtocol};
+use seer_types::Upid;
+
+/// Where protocol detection stands for a connection.
+pub(crate) enum ProtoState {
+    /// No data classified yet; `tries` data chunks looked at.
+    Unknown { tries: u32 },
+    /// Parsing with this protocol.
+    Known {
+        proto: Arc<dyn Protocol>,
+        session: Box<dyn Session>,
+    },
+    /// Not a protocol we parse (or it stopped being one): only bytes are counted.
+    Ignored(TrafficProtocol),
+}
+
+/// How many data chunks are looked at before a connection is declared not-ours.
+const MAX_INFER_TRIES: u32 = 4;
+
+/// Per-connection state.
+pub(crate) struct Conn {
+    pub meta: ConnMeta,
+    pub family_v6: bool,
+    pub proto: ProtoState,
+    /// Next expected stream position per direction (index: 0 egress, 1 ingress).
+    pub next_pos: [u64; 2],
+    /// Bytes per direction as counted by BPF (highest pos + size seen).
+    pub bytes: [u64; 2],
+    /// Bytes already folded into `conn_stats`.
+    pub reported: [u64; 2],
+    /// Whether the open was counted in `conn_stats`.
+    pub open_reported: bool,
+    /// Last activity (monotonic ns).
+    pub last_ns: u64,
+    /// BPF was asked to stop sending payload.
+    pub disabled: bool,
+}
+
+pub(crate) fn role_of(r: SocketRole) -> TraceRole {
+    match r {
+        SocketRole::Client => TraceRole::Client,
+        SocketRole::Server => TraceRole::Server,
+        SocketRole::Unknown => TraceRole::Unknown,
+    }
+}
+
+pub(crate) fn dir_of(d: DataDirection) -> Direction {
+    match d {
+        DataDirection::Egress => Direction::Egress,
+        DataDirection::Ingress => Direction::Ingress,
+    }
+}
+
+fn idx(d: Direction) -> usize {
+    match d {
+        Direction::Egress => 0,
+        Direction::Ingress => 1,
+    }
+}
+
+fn split(a: SocketAddr) -> (String, u16) {
+    (a.ip().to_string(), a.port())
+}
+
+impl Conn {
+    /// A connection from its open event.
+    pub fn from_open(o: &ConnOpen, asid: u32) -> Self {
+        let (local_addr, local_port) = split(o.local);
+        let (remote_addr, remote_port) = split(o.remote);
+        Self {
+            meta: ConnMeta {
+                upid: Upid::new(asid, o.key.tgid, o.start_ticks),
+                local_addr,
+                local_port,
+                remote_addr,
+                remote_port,
+                role: role_of(o.role),
+                encrypted: false,
+            },
+            family_v6: o.remote.is_ipv6(),
+            proto: ProtoState::Unknown { tries: 0 },
+            next_pos: [0; 2],
+            bytes: [0; 2],
+            reported: [0; 2],
+            open_reported: false,
+            last_ns: o.ts_ns,
+            disabled: false,
+        }
+    }
+
+    /// The protocol for `conn_stats` (unknown until classified).
+    pub fn protocol(&self) -> TrafficProtocol {
+        match &self.proto {
+            ProtoState::Unknown { .. } => TrafficProtocol::Unknown,
+            ProtoState::Known { proto, .. } => proto.id(),
+            ProtoState::Ignored(p) => *p,
+        }
+    }
+
+    /// Accounts one chunk; returns `true` when the connection should no longer receive payload.
+    pub fn on_data(
+        &mut self,
+        dir: Direction,
+        pos: u64,
+        msg_size: u32,
+        wall_ns: u64,
+        data: &[u8],
+        cfg: &ProtocolConfig,
+    ) -> bool {
+        let i = idx(dir);
+        self.bytes[i] = self.bytes[i].max(pos.saturating_add(u64::from(msg_size)));
+        if data.is_empty() && matches!(self.proto, ProtoState::Unknown { .. }) {
+            return false;
+        }
+        if let ProtoState::Unknown { tries } = &mut self.proto {
+            match seer_protocols::infer(data) {
+                Some((proto, kind)) => {
+                    if self.meta.role == TraceRole::Unknown {
+                        self.meta.role = TraceRole::infer(dir, kind);
+                    }
+                    let session = proto.new_session(self.meta.role, cfg);
+                    self.proto = ProtoState::Known { proto, session };
+                    // Parsing starts at this chunk in this direction; the other direction starts at
+                    // its next chunk.
+                    self.next_pos[i] = pos;
+                    self.next_pos[1 - i] = self.bytes[1 - i];
+                }
+                None => {
+                    *tries += 1;
+                    if *tries >= MAX_INFER_TRIES {
+                        self.proto = ProtoState::Ignored(TrafficProtocol::Unknown);
+                        return true;
+                    }
+                    return false;
+                }
+            }
+        }
+        let ProtoState::Known { session, .. } = &mut self.proto else {
+            return false;
+        };
+        let mut expected = self.next_pos[i];
+        if pos > expected {
+            session.gap(dir, pos - expected);
+            expected = pos;
+        }
+        let data_end = pos.saturating_add(data.len() as u64);
+        if data_end > expected {
+            let skip = usize::try_from(expected - pos).unwrap_or(usize::MAX);
+            session.feed(dir, wall_ns, data.get(skip..).unwrap_or_default());
+            expected = data_end;
+        }
+        if data.is_empty() {
+            // Transferred but not captured: account for it now so the message can complete.
+            let end = pos.saturating_add(u64::from(msg_size));
+            if end > expected {
+                session.gap(dir, end - expected);
+                expected = end;
+            }
+        }
+        self.next_pos[i] = expected;
+        if !session.wants_data() {
+            let p = self.protocol();
+            self.proto = ProtoState::Ignored(p);
+            return true;
+        }
+        false
+    }
+
+    /// Runs the session's parser/stitcher into `out` (the writer of the session's protocol).
+    pub fn poll(&mut self, now_wall_ns: u64, writers: &mut Writers) {
+        if let ProtoState::Known { proto, session } = &mut self.proto
+            && let Some(w) = writers.get(proto)
+        {
+            session.poll(&self.meta, now_wall_ns, w);
+        }
+    }
+
+    /// The connection closed: flush the session.
+    pub fn close(&mut self, wr: u64, rd: u64, now_wall_ns: u64, writers: &mut Writers) {
+        self.bytes[0] = self.bytes[0].max(wr);
+        self.bytes[1] = self.bytes[1].max(rd);
+        if let ProtoState::Known { proto, session } = &mut self.proto
+            && let Some(w) = writers.get(proto)
+        {
+            // Bytes that never arrived (ring loss, capture limit) at the tail are a gap.
+            for (i, d) in [Direction::Egress, Direction::Ingress].into_iter().enumerate() {
+                if self.bytes[i] > self.next_pos[i] {
+                    session.gap(d, self.bytes[i] - self.next_pos[i]);
+                }
+            }
+            session.close(&self.meta, now_wall_ns, w);
+        }
+    }
+
+    /// Bytes held by the session.
+    pub fn buffered(&self) -> usize {
+        match &self.proto {
+            ProtoState::Known { session, .. } => session.buffered_bytes(),
+            _ => 0,
+        }
+    }
+}
+
+/// One writer per registered protocol.
+pub(crate) struct Writers {
+    pub entries: Vec<(Arc<dyn Protocol>, Box<dyn TableWriter>)>,
+}
+
+impl Writers {
+    pub fn new() -> Self {
+        Self {
+            entries: seer_protocols::registry()
+                .into_iter()
+                .map(|p| {
+                    let w = p.new_writer();
+                    (p, w)
+                })
+                .collect(),
+        }
+    }
+
+    pub fn get(&mut self, proto: &Arc<dyn Protocol>) -> Option<&mut dyn TableWriter> {
+        let id = proto.id();
+        self.entries
+            .iter_mut()
+            .find(|(p, _)| p.id() == id)
+            .map(|(_, w)| w.as_mut() as &mut dyn TableWriter)
+    }
+}

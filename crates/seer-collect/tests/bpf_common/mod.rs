@@ -1,0 +1,237 @@
+//! Shared by the eBPF tests: skip-or-run gate, a recording sink, real servers and clients.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use arrow::array::{Array, BooleanArray, FixedSizeBinaryArray, Int64Array, StringArray};
+use arrow::compute::concat_batches;
+use arrow::record_batch::RecordBatch;
+use seer_collect::{CollectContext, Collector};
+use seer_types::{RecordSink, SinkError, TableDef, Upid};
+
+/// `true` when BPF tests can run; otherwise prints why, loudly, and the test returns early.
+/// `SEER_REQUIRE_BPF=1` (set by `tools/test.sh` when running as root) turns a skip into a failure.
+pub fn bpf_or_skip(test: &str) -> bool {
+    match seer_bpf::bpf_support() {
+        None => true,
+        Some(why) => {
+            assert!(
+                std::env::var("SEER_REQUIRE_BPF").is_err(),
+                "{test}: BPF required but unavailable: {why}"
+            );
+            eprintln!("SKIPPED {test}: {why}");
+            false
+        }
+    }
+}
+
+/// Collects every batch, per table.
+#[derive(Default)]
+pub struct VecSink(pub Mutex<Vec<(String, RecordBatch)>>);
+
+impl RecordSink for VecSink {
+    fn append(&self, table: &str, batch: RecordBatch) -> Result<(), SinkError> {
+        self.0.lock().expect("sink lock").push((table.to_string(), batch));
+        Ok(())
+    }
+}
+
+impl VecSink {
+    /// Every row of `table` so far, as one batch.
+    pub fn table(&self, def: &TableDef) -> RecordBatch {
+        let got = self.0.lock().expect("sink lock");
+        let parts: Vec<RecordBatch> = got
+            .iter()
+            .filter(|(t, _)| t == def.name)
+            .map(|(_, b)| b.clone())
+            .collect();
+        concat_batches(&def.arrow_schema(), &parts).expect("concat")
+    }
+}
+
+/// Runs `collector` every 200 ms until `done(sink)` or `timeout`.
+pub fn collect_until(
+    collector: &mut dyn Collector,
+    sink: &VecSink,
+    timeout: Duration,
+    mut done: impl FnMut(&VecSink) -> bool,
+) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        std::thread::sleep(Duration::from_millis(200));
+        collector.collect(&CollectContext::now(1), sink).expect("collect");
+        if done(sink) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Column accessors by name.
+pub fn strings(b: &RecordBatch, col: &str) -> Vec<String> {
+    let a = b.column_by_name(col).unwrap_or_else(|| panic!("no column {col}"));
+    let a = a.as_any().downcast_ref::<StringArray>().expect("string column");
+    (0..a.len()).map(|i| a.value(i).to_string()).collect()
+}
+pub fn ints(b: &RecordBatch, col: &str) -> Vec<i64> {
+    let a = b.column_by_name(col).unwrap_or_else(|| panic!("no column {col}"));
+    let a = a.as_any().downcast_ref::<Int64Array>().expect("int column");
+    a.values().to_vec()
+}
+pub fn times(b: &RecordBatch) -> Vec<i64> {
+    let a = b.column_by_name("time_").expect("time_");
+    let a = a
+        .as_any()
+        .downcast_ref::<arrow::array::TimestampNanosecondArray>()
+        .expect("time column");
+    a.values().to_vec()
+}
+pub fn bools(b: &RecordBatch, col: &str) -> Vec<bool> {
+    let a = b.column_by_name(col).unwrap_or_else(|| panic!("no column {col}"));
+    let a = a.as_any().downcast_ref::<BooleanArray>().expect("bool column");
+    (0..a.len()).map(|i| a.value(i)).collect()
+}
+pub fn pids(b: &RecordBatch) -> Vec<u32> {
+    let a = b.column_by_name("upid").expect("upid");
+    let a = a.as_any().downcast_ref::<FixedSizeBinaryArray>().expect("upid column");
+    (0..a.len())
+        .map(|i| Upid::from_bytes(a.value(i)).expect("upid").pid)
+        .collect()
+}
+
+/// Row indices where `pred(i)` holds.
+pub fn rows_where(b: &RecordBatch, pred: impl Fn(usize) -> bool) -> Vec<usize> {
+    (0..b.num_rows()).filter(|&i| pred(i)).collect()
+}
+
+/// A free loopback TCP port.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// Waits until something accepts on `port`.
+pub fn wait_listening(port: u16) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(15), "nothing listens on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A child process killed on drop.
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+    pub pid: u32,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The real python3 executable (not a pyenv shim), so the traced pid is the server's.
+pub fn python() -> PathBuf {
+    let out = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3 must be installed (tools/setup.sh test)");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Python serving `script` (a file path) with extra args, after the `port` placeholder `{port}`.
+pub fn python_server(dir: &Path, args: &[&str]) -> Server {
+    let port = free_port();
+    let args: Vec<String> = args.iter().map(|a| a.replace("{port}", &port.to_string())).collect();
+    let child = Command::new(python())
+        .args(&args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start python");
+    let pid = child.id();
+    wait_listening(port);
+    Server { child, port, pid }
+}
+
+/// Debian nginx serving `root` on a free loopback port (master + one worker).
+pub struct Nginx {
+    pub server: Server,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn nginx(root: &Path) -> Nginx {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let conf = format!(
+        "worker_processes 1;\nuser root;\nerror_log {d}/error.log;\npid {d}/nginx.pid;\ndaemon off;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{\n access_log off;\n default_type text/plain;\n client_body_temp_path {d};\n\
+          proxy_temp_path {d};\n fastcgi_temp_path {d};\n uwsgi_temp_path {d};\n scgi_temp_path {d};\n\
+          server {{ listen 127.0.0.1:{port}; root {r};\n   location /chunked {{ gzip on; gzip_min_length 1; gzip_types text/plain; }}\n }}\n}}\n",
+        d = dir.path().display(),
+        r = root.display()
+    );
+    let conf_path = dir.path().join("nginx.conf");
+    std::fs::write(&conf_path, conf).expect("write nginx.conf");
+    let child = Command::new("nginx")
+        .arg("-c")
+        .arg(&conf_path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nginx must be installed (tools/setup.sh test)");
+    let pid = child.id();
+    wait_listening(port);
+    Nginx {
+        server: Server { child, port, pid },
+        dir,
+    }
+}
+
+/// Pids of the processes whose parent is `ppid` (nginx workers).
+pub fn children_of(ppid: u32) -> Vec<u32> {
+    let path = format!("/proc/{ppid}/task/{ppid}/children");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+/// Runs curl with `args`; returns (pid, stdout).
+pub fn curl(args: &[&str]) -> (u32, String) {
+    let child = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}\n"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("curl must be installed (tools/setup.sh test)");
+    let pid = child.id();
+    let out = child.wait_with_output().expect("curl");
+    (pid, String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+/// Sends raw bytes over one connection (the last request should say `Connection: close`) and reads
+/// until the server closes.
+pub fn raw_exchange(port: u16, payload: &[u8]) -> String {
+    use std::io::Read;
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    s.write_all(payload).expect("write");
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    String::from_utf8_lossy(&buf).to_string()
+}

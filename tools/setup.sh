@@ -3,9 +3,12 @@
 # Usage: tools/setup.sh [build|test]   (default: build)
 set -euo pipefail
 what=${1:-build}
-build_pkgs=(gcc pkg-config ca-certificates)
+# clang compiles the BPF C (crates/seer-bpf/bpf); libelf/zlib are linked by libbpf-sys.
+build_pkgs=(gcc pkg-config ca-certificates clang libelf-dev zlib1g-dev)
 # chromium + a font: the web UI's browser tests (ui/e2e, playwright-core drives Debian's Chromium).
 test_pkgs=(procps iproute2 chromium fonts-dejavu-core)
+# Real servers and clients the eBPF tracer tests drive on loopback; wrk for bench/.
+test_pkgs+=(nginx-light curl wrk)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 

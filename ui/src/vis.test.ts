@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { gridArea, inputKind, parseVis, validateArg, VisParseError, widgetKind } from './vis';
 
@@ -9,6 +9,22 @@ describe('vis.json parsing', () => {
     expect(vis.variables.map((v) => v.name)).toContain('start_time');
     expect(vis.widgets[0]?.kind).toBe('Table');
     expect(vis.widgets[0]?.outputName).toBe('Processes');
+  });
+
+  it('parses every bundled vis.json into known widget kinds', () => {
+    const root = new URL('../../scripts/', import.meta.url);
+    let n = 0;
+    for (const group of readdirSync(root)) {
+      for (const name of readdirSync(new URL(`${group}/`, root))) {
+        const file = new URL(`${group}/${name}/vis.json`, root);
+        if (!existsSync(file)) continue;
+        const vis = parseVis(readFileSync(file, 'utf8'));
+        expect(vis.widgets.length, `${group}/${name}`).toBeGreaterThan(0);
+        for (const w of vis.widgets) expect(w.kind, `${group}/${name}: ${w.name}`).not.toBe('Unknown');
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(2);
   });
 
   it('names outputs like the server: widget name, widget_<i>, or the global output', () => {

@@ -197,6 +197,25 @@ describe('seer web UI', () => {
     await ctx.close();
   });
 
+  it('follows a px.script_reference deep link to another view', async () => {
+    const { ctx, page } = await newPage();
+    await login(page);
+    await page.getByRole('link', { name: 'Scratch pad' }).click();
+    await setEditor(
+      page,
+      'PxL script editor',
+      "import px\n\ndf = px.DataFrame(table='process_stats', start_time='-1m')\ndf.cmd = df.ctx['cmd']\ndf = df.groupby('cmd').agg(samples=('time_', px.count))\ndf.view = px.script_reference('open processes', 'px/processes', {'start_time': '-15m'})\npx.display(df[['cmd', 'view']].head(3), 'links')\n",
+    );
+    await page.keyboard.press('Control+Enter');
+    const link = page.getByRole('table', { name: 'links' }).getByRole('link', { name: 'open processes' }).first();
+    await link.click();
+    await page.getByRole('heading', { name: 'px/processes' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/view/px/processes');
+    expect(new URL(page.url()).searchParams.get('start_time')).toBe('-15m');
+    await expect.poll(async () => Number(await page.getByRole('table', { name: 'Processes' }).getAttribute('data-rows'))).toBeGreaterThan(1);
+    await ctx.close();
+  });
+
   it('renders nodes and edges of a graph widget from a fixture script', async () => {
     const { ctx, page } = await newPage();
     await login(page);

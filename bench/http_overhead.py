@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""End-to-end overhead of Seer's eBPF socket tracer on a real web server (run as root).
+
+Debian nginx serves a small static file on loopback; Debian wrk drives it. Runs, side by side in one
+invocation, alternating so machine noise hits both equally:
+  1. max throughput + p50/p99 latency without Seer and with `seer up` tracing (ROUNDS each);
+  2. agent CPU per request: user+sys of the seer process (from /proc/<pid>/stat) and the BPF
+     programs' own run time (kernel.bpf_stats_enabled, bpftool prog show) divided by requests;
+  3. events dropped (self_telemetry, socket_tracer rows_dropped) at ~50% of max rate and at max rate;
+  4. overload: a deliberately tiny ring buffer, to show drops are counted and `seer run` warns.
+Writes bench/results/http_overhead.json.
+
+Usage: bench/http_overhead.py SEER_BINARY [--duration 10] [--rounds 2]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def start_nginx(tmp):
+    root = os.path.join(tmp, "www")
+    os.makedirs(root)
+    with open(os.path.join(root, "index.html"), "w") as f:
+        f.write("<html><body>" + "hello seer " * 50 + "</body></html>\n")
+    port = free_port()
+    conf = os.path.join(tmp, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""worker_processes 1;
+user root;
+error_log {tmp}/error.log;
+pid {tmp}/nginx.pid;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  default_type text/html;
+  client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};
+  uwsgi_temp_path {tmp}; scgi_temp_path {tmp};
+  server {{ listen 127.0.0.1:{port}; root {root}; }}
+}}
+""")
+    p = subprocess.Popen(["nginx", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(port)
+    return p, port
+
+
+def parse_wrk(out):
+    def dur(v, unit):
+        return float(v) * {"us": 1e3, "ms": 1e6, "s": 1e9}[unit]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    lat = {}
+    for pct in ("50", "99"):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        lat[f"p{pct}_ns"] = dur(m.group(1), m.group(2)) if m else None
+    return {"rps": rps, "requests": total, **lat}
+
+
+def wrk(port, duration, conns=32, delay_ms=None):
+    args = ["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--latency"]
+    if delay_ms is not None:
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(f"function delay()\n  return {delay_ms}\nend\n")
+        script.close()
+        args += ["-s", script.name]
+    out = subprocess.run(args + [f"http://127.0.0.1:{port}/index.html"], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(out)
+
+
+def proc_cpu_s(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def bpf_prog_stats():
+    """(run_time_ns, run_cnt) summed over Seer's socket-tracer programs."""
+    try:
+        progs = json.loads(subprocess.run(["bpftool", "prog", "show", "--json"], capture_output=True, text=True).stdout or "[]")
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    ns = cnt = 0
+    for p in progs:
+        if p.get("name", "").startswith("seer_sys_"):
+            ns += p.get("run_time_ns", 0)
+            cnt += p.get("run_cnt", 0)
+    return ns, cnt
+
+
+class Seer:
+    def __init__(self, binary, tmp, ring=None):
+        self.binary = binary
+        self.dir = tempfile.mkdtemp(dir=tmp)
+        self.port = free_port()
+        conf = os.path.join(self.dir, "seer.toml")
+        with open(conf, "w") as f:
+            f.write("[collect]\n")
+            if ring:
+                f.write(f"ring_buffer = {ring}\n")
+        self.log = open(os.path.join(self.dir, "seer.log"), "w")
+        self.proc = subprocess.Popen(
+            [binary, "up", "--config", conf, "--listen", f"127.0.0.1:{self.port}", "--data-dir", self.dir, "--no-ui"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        wait_port(self.port)
+        deadline = time.time() + 30
+        while "socket tracer attached" not in open(self.log.name).read():
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("seer up did not attach the socket tracer: " + open(self.log.name).read()[-2000:])
+            time.sleep(0.2)
+
+    def run(self, pxl):
+        r = subprocess.run([self.binary, "run", "-", "-o", "json", "--addr", f"http://127.0.0.1:{self.port}",
+                            "--data-dir", self.dir], input=pxl, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"seer run failed: {r.stderr}")
+        return json.loads(r.stdout), r.stderr
+
+    def tracer_drops(self):
+        out, _ = self.run("import px\ndf = px.DataFrame(table='self_telemetry', start_time='-5m')\n"
+                          "df = df[df.name == 'socket_tracer']\n"
+                          "px.display(df.groupby('name').agg(dropped=('rows_dropped', px.max)), 'd')\n")
+        rows = out.get("d", [])
+        return int(rows[0]["dropped"]) if rows else 0
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("seer")
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "http_overhead.json"))
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("http_overhead: needs root (BPF)")
+    for tool in ("nginx", "wrk", "bpftool"):
+        if not shutil.which(tool):
+            sys.exit(f"http_overhead: {tool} missing (tools/setup.sh test installs it)")
+    tmp = tempfile.mkdtemp(prefix="seer-bench-")
+    nginx, port = start_nginx(tmp)
+    with open("/proc/sys/kernel/bpf_stats_enabled") as f:
+        stats_before = f.read().strip()
+    with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
+        f.write("1")
+    result = {"duration_s": a.duration, "rounds": a.rounds, "nginx_port": port, "without": [], "with": []}
+    try:
+        wrk(port, 2)  # warm-up
+        for _ in range(a.rounds):
+            result["without"].append(wrk(port, a.duration))
+            seer = Seer(a.seer, tmp)
+            cpu0, bpf0 = proc_cpu_s(seer.proc.pid), bpf_prog_stats()
+            r = wrk(port, a.duration)
+            time.sleep(1.5)  # let the agent finish parsing what it drained
+            cpu1, bpf1 = proc_cpu_s(seer.proc.pid), bpf_prog_stats()
+            r["agent_cpu_us_per_req"] = (cpu1 - cpu0) * 1e6 / r["requests"]
+            if bpf0 and bpf1:
+                r["bpf_run_us_per_req"] = (bpf1[0] - bpf0[0]) / 1e3 / r["requests"]
+                r["bpf_runs_per_req"] = (bpf1[1] - bpf0[1]) / r["requests"]
+            rows, _ = seer.run("import px\ndf = px.DataFrame(table='http_events', start_time='-2m')\n"
+                               "df = df[df.trace_role == 2]\n"
+                               "px.display(df.groupby('req_path').agg(n=('latency', px.count)), 'n')\n")
+            r["server_rows"] = sum(int(x["n"]) for x in rows.get("n", []))
+            r["drops"] = seer.tracer_drops()
+            seer.stop()
+            result["with"].append(r)
+        base = median([x["rps"] for x in result["without"]])
+        traced = median([x["rps"] for x in result["with"]])
+        result["throughput_ratio"] = traced / base
+        result["p50_ns"] = {"without": median([x["p50_ns"] for x in result["without"]]),
+                            "with": median([x["p50_ns"] for x in result["with"]])}
+        result["p99_ns"] = {"without": median([x["p99_ns"] for x in result["without"]]),
+                            "with": median([x["p99_ns"] for x in result["with"]])}
+        result["agent_cpu_us_per_req"] = median([x["agent_cpu_us_per_req"] for x in result["with"]])
+        if all("bpf_run_us_per_req" in x for x in result["with"]):
+            result["bpf_run_us_per_req"] = median([x["bpf_run_us_per_req"] for x in result["with"]])
+
+        # Drops at ~50% of the max rate, then at max rate, with the default ring buffer.
+        seer = Seer(a.seer, tmp)
+        conns = 32
+        lat_ms = result["p50_ns"]["with"] / 1e6
+        delay = max(1, round(conns * 1000 / (traced * 0.5) - lat_ms))
+        d0 = seer.tracer_drops()
+        half = wrk(port, a.duration, conns, delay)
+        time.sleep(1.5)
+        d1 = seer.tracer_drops()
+        full = wrk(port, a.duration)
+        time.sleep(1.5)
+        d2 = seer.tracer_drops()
+        seer.stop()
+        result["half_rate"] = {"rps": half["rps"], "target_rps": traced * 0.5, "delay_ms": delay, "drops": d1 - d0}
+        result["max_rate"] = {"rps": full["rps"], "drops": d2 - d1}
+
+        # Overload: a 64 KiB ring buffer cannot hold 100 ms of traffic; drops must be counted and
+        # `seer run` over that window must warn.
+        seer = Seer(a.seer, tmp, ring="65536")
+        over = wrk(port, a.duration)
+        time.sleep(2)
+        drops = seer.tracer_drops()
+        _, stderr = seer.run("import px\npx.display(px.DataFrame(table='http_events', start_time='-2m'), 'x')\n")
+        seer.stop()
+        result["overload_64k_ring"] = {"rps": over["rps"], "drops": drops,
+                                       "seer_run_warned": "dropped" in stderr, "warning": stderr.strip()[:400]}
+    finally:
+        nginx.terminate()
+        nginx.wait()
+        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
+            f.write(stats_before)
+    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump(result, f, indent=2)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

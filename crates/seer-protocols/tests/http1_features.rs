@@ -417,3 +417,39 @@ fn writer_builds_the_exact_schema() {
     let empty = w.finish().expect("empty batch");
     assert_eq!(empty.num_rows(), 0);
 }
+
+#[test]
+fn connect_tunnel_stops_parsing() {
+    let req = b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n";
+    let resp = b"HTTP/1.1 200 Connection Established\r\n\r\n\x16\x03\x03\x00\x02hi";
+    let (rows, stats) = run(
+        TraceRole::Server,
+        &[
+            (Direction::Ingress, 1, req),
+            (Direction::Egress, 2, resp),
+            (Direction::Ingress, 3, b"\x16\x03\x01\x00\x05hello"),
+        ],
+    );
+    let r = one(rows);
+    assert_eq!(
+        (r.req_method.as_str(), r.req_path.as_str(), r.resp_status),
+        ("CONNECT", "example.com:443", 200)
+    );
+    assert_eq!(stats.parse_errors, 0, "tunnelled bytes are skipped, not parsed");
+    assert_eq!(stats.bytes_skipped, 7 + 10);
+}
+
+#[test]
+fn unknown_role_skips_leading_garbage() {
+    let (rows, stats) = run(
+        TraceRole::Unknown,
+        &[
+            (Direction::Egress, 1, b"\x00\x00garbage\r\n"),
+            (Direction::Egress, 2, b"GET /late HTTP/1.1\r\n\r\n"),
+            (Direction::Ingress, 3, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+        ],
+    );
+    let r = one(rows);
+    assert_eq!((r.req_path.as_str(), r.trace_role), ("/late", 1));
+    assert!(stats.parse_errors >= 1);
+}

@@ -106,13 +106,27 @@ async fn run_collector(
         };
         collector = back;
         match result {
-            Ok(report) => telemetry.record(name, &report),
+            Ok(report) => {
+                if report.dropped > 0 {
+                    // Queries whose window covers this moment warn that rows are missing.
+                    for t in collector.tables() {
+                        if let Some(table) = store.table(t.name) {
+                            table.record_upstream_drops(ctx_now_ns(), report.dropped);
+                        }
+                    }
+                }
+                telemetry.record(name, &report)
+            }
             Err(e) => {
                 tracing::warn!(collector = name, error = %e, "collection failed");
                 telemetry.record_error(name);
             }
         }
     }
+}
+
+fn ctx_now_ns() -> i64 {
+    CollectContext::now(0).now_ns
 }
 
 async fn maintain(store: Arc<Store>, seal_age: Duration, mut shutdown: watch::Receiver<bool>) {

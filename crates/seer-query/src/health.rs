@@ -33,6 +33,12 @@ pub(crate) fn warnings(store: &Store, scans: &[ScanRecord]) -> Vec<DataWarning> 
                 s.rows_evicted, s.budget_bytes, evicted_until
             ));
         }
+        let lost = table.upstream_drops_between(scan.start_ns, scan.end_ns);
+        if lost > 0 {
+            reasons.push(format!(
+                "{lost} rows or events were dropped by collectors within the queried window (e.g. the BPF ring buffer was full); results are incomplete"
+            ));
+        }
         if s.rows_refused > 0 {
             reasons.push(format!("{} rows were refused before storage", s.rows_refused));
         }
@@ -41,7 +47,7 @@ pub(crate) fn warnings(store: &Store, scans: &[ScanRecord]) -> Vec<DataWarning> 
                 table: scan.table.to_string(),
                 message: reasons.join("; "),
                 rows_evicted: s.rows_evicted,
-                rows_dropped: s.rows_refused,
+                rows_dropped: s.rows_refused + lost,
             });
         }
     }

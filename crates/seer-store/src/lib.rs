@@ -11,6 +11,7 @@
 //! batches by `time_` bounds found in pushed-down filters.
 
 pub mod budget;
+pub mod drops;
 mod encode;
 pub mod provider;
 mod prune;
@@ -24,6 +25,7 @@ use arrow::record_batch::RecordBatch;
 use seer_types::{RecordSink, SinkError, TableDef};
 
 pub use budget::StoreConfig;
+pub use drops::DropLog;
 pub use provider::{ScanCounters, ScanRecord, StoreTableProvider};
 pub use stats::TableStats;
 pub use table::Table;

@@ -57,6 +57,7 @@ pub struct Table {
     budget: usize,
     seal_rows: usize,
     state: Mutex<State>,
+    drops: Mutex<crate::DropLog>,
 }
 
 /// A point-in-time view of a table's batches that overlap a time range.
@@ -86,7 +87,18 @@ impl Table {
             budget,
             seal_rows: seal_rows.max(1),
             state: Mutex::new(state),
+            drops: Mutex::new(crate::DropLog::default()),
         }
+    }
+
+    /// Records `count` rows lost upstream (by a collector) at `ts_ns`.
+    pub fn record_upstream_drops(&self, ts_ns: i64, count: u64) {
+        self.drops.lock().unwrap_or_else(|e| e.into_inner()).record(ts_ns, count);
+    }
+
+    /// Rows lost upstream within `[start_ns, end_ns]` (open bounds when `None`).
+    pub fn upstream_drops_between(&self, start_ns: Option<i64>, end_ns: Option<i64>) -> u64 {
+        self.drops.lock().unwrap_or_else(|e| e.into_inner()).between(start_ns, end_ns)
     }
 
     /// The table's definition.

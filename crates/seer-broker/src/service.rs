@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use seer_api::ipc::{encode_batch, encode_schema};
 use seer_api::pb::{
-    self, ExecuteScriptRequest, ExecuteScriptResponse, FinalStatus, HealthRequest, HealthResponse,
+    self, ExecuteScriptRequest, ExecuteScriptResponse, ExecuteSqlRequest, FinalStatus, HealthRequest, HealthResponse,
     execute_script_response::Result as Payload, seer_service_server::SeerService,
 };
 use seer_query::{Entry, FuncCall, QueryEngine, QueryError, QueryEvent, QueryRequest, QueryStats};
@@ -29,6 +29,20 @@ type ResponseStream = ReceiverStream<Result<ExecuteScriptResponse, Status>>;
 #[tonic::async_trait]
 impl SeerService for Service {
     type ExecuteScriptStream = ResponseStream;
+    type ExecuteSqlStream = ResponseStream;
+
+    async fn execute_sql(
+        &self,
+        request: Request<ExecuteSqlRequest>,
+    ) -> Result<Response<Self::ExecuteSqlStream>, Status> {
+        let sql = request.into_inner().query;
+        let (tx, rx) = mpsc::channel(16);
+        let engine = self.engine.clone();
+        let (etx, erx) = mpsc::channel(16);
+        let exec = tokio::spawn(async move { engine.execute_sql(&sql, etx).await });
+        tokio::spawn(forward(exec, erx, "<sql>".to_string(), tx));
+        Ok(Response::new(ReceiverStream::new(rx)))
+    }
 
     async fn execute_script(
         &self,
@@ -84,8 +98,18 @@ async fn run(
     label: String,
     tx: mpsc::Sender<Result<ExecuteScriptResponse, Status>>,
 ) {
-    let (etx, mut erx) = mpsc::channel(16);
+    let (etx, erx) = mpsc::channel(16);
     let exec = tokio::spawn(async move { engine.execute(query, etx).await });
+    forward(exec, erx, label, tx).await;
+}
+
+/// Streams a running query's events to the client, then its final status.
+async fn forward(
+    exec: tokio::task::JoinHandle<Result<QueryStats, QueryError>>,
+    mut erx: mpsc::Receiver<QueryEvent>,
+    label: String,
+    tx: mpsc::Sender<Result<ExecuteScriptResponse, Status>>,
+) {
     let mut encode_error = None;
     while let Some(ev) = erx.recv().await {
         match encode(ev) {

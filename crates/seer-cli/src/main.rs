@@ -5,11 +5,14 @@
 // Printing results to stdout is this binary's job.
 #![allow(clippy::print_stdout)]
 
+mod check;
 mod client;
 mod config;
 mod format;
+mod introspect;
 mod run;
 mod scripts;
+mod sql;
 mod up;
 
 use std::path::PathBuf;
@@ -35,6 +38,22 @@ enum Command {
     Scripts {
         #[command(subcommand)]
         command: ScriptsCommand,
+    },
+    /// Run one read-only SQL statement over the same tables (through `seer up`).
+    Sql(sql::SqlArgs),
+    /// List the tables.
+    Tables,
+    /// Show a table's columns.
+    Schema {
+        /// Table name, e.g. http_events.
+        table: String,
+    },
+    /// List the px functions.
+    Functions,
+    /// Compile and type-check scripts (a .pxl file or every .pxl under a directory) without running them.
+    Check {
+        /// A .pxl file or a directory.
+        path: PathBuf,
     },
     /// Print the version.
     Version,
@@ -79,6 +98,11 @@ fn main() -> ExitCode {
         Command::Scripts {
             command: ScriptsCommand::Show { name, vis },
         } => scripts::show(&name, vis),
+        Command::Sql(args) => sql::sql(args),
+        Command::Tables => introspect::tables(),
+        Command::Schema { table } => introspect::schema(&table),
+        Command::Functions => introspect::functions(),
+        Command::Check { path } => check::check(&path),
         Command::Version => {
             println!("seer {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)

@@ -21,4 +21,8 @@ impl seer_pxl::Catalog for StoreCatalog<'_> {
     fn udf(&self, name: &str) -> Option<Arc<ScalarUDF>> {
         self.udfs.iter().find(|u| u.name() == name).cloned()
     }
+
+    fn udf_names(&self) -> Vec<String> {
+        self.udfs.iter().map(|u| u.name().to_string()).collect()
+    }
 }

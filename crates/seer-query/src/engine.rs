@@ -132,6 +132,16 @@ impl QueryEngine {
         &self.store
     }
 
+    /// The limits applied to every query.
+    pub fn limits(&self) -> &QueryLimits {
+        &self.limits
+    }
+
+    /// The host metadata functions scripts can call.
+    pub(crate) fn udfs(&self) -> &[Arc<ScalarUDF>] {
+        &self.udfs
+    }
+
     /// Compiles and runs `req`, sending every output table's schema and batches to `tx`.
     pub async fn execute(&self, req: QueryRequest, tx: mpsc::Sender<QueryEvent>) -> Result<QueryStats, QueryError> {
         let timeout = self.limits.timeout;
@@ -173,7 +183,7 @@ impl QueryEngine {
         Ok(stats)
     }
 
-    fn session(&self, counters: Arc<ScanCounters>) -> Result<SessionContext, QueryError> {
+    pub(crate) fn session(&self, counters: Arc<ScanCounters>) -> Result<SessionContext, QueryError> {
         let runtime = RuntimeEnvBuilder::new()
             .with_memory_limit(self.limits.memory_bytes, 1.0)
             .build_arc()
@@ -183,7 +193,7 @@ impl QueryEngine {
     }
 }
 
-async fn run_output(
+pub(crate) async fn run_output(
     ctx: &SessionContext,
     name: String,
     plan: datafusion::logical_expr::LogicalPlan,

@@ -6,10 +6,14 @@
 //! its `TableProvider` and counters.
 
 mod catalog;
+mod check;
 pub mod engine;
 mod health;
 mod output;
+mod sql;
 
+pub use check::{check, host_functions};
 pub use engine::{QueryEngine, QueryError, QueryEvent, QueryLimits, QueryRequest, QueryStats};
 pub use health::DataWarning;
 pub use seer_pxl::{Entry, FuncCall, PxlError};
+pub use sql::SQL_OUTPUT;

@@ -129,7 +129,7 @@ fn output_columns(
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for name in order {
-        let clash = rest_right.iter().any(|r| *r == name);
+        let clash = rest_right.contains(&name);
         let out_name = if clash {
             format!("{name}{}", suffixes.0)
         } else {

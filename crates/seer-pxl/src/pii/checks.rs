@@ -129,7 +129,7 @@ pub(super) fn luhn(s: &str) -> bool {
             }
         })
         .sum();
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 /// US SSN rules: area not 000, 666 or 900–999; group not 00; serial not 0000.

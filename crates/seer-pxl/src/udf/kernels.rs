@@ -6,7 +6,7 @@ use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Ar
 use datafusion::arrow::datatypes::{Float64Type, Int64Type};
 use datafusion::common::{Result, exec_err};
 
-fn strings<'a>(args: &'a [ArrayRef], i: usize) -> Result<&'a StringArray> {
+fn strings(args: &[ArrayRef], i: usize) -> Result<&StringArray> {
     match args.get(i).and_then(|a| a.as_string_opt::<i32>()) {
         Some(s) => Ok(s),
         None => exec_err!("argument {i} must be a Utf8 column"),

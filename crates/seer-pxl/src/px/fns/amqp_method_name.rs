@@ -16,8 +16,11 @@ pub(crate) static DEF: ScalarDef = ScalarDef {
     build,
 };
 
+/// A class id, its name, and its methods (id, name).
+type Class = (i64, &'static str, &'static [(i64, &'static str)]);
+
 /// AMQP 0-9-1 classes and their methods.
-const METHODS: &[(i64, &str, &[(i64, &str)])] = &[
+const METHODS: &[Class] = &[
     (
         10,
         "Connection",

@@ -21,10 +21,8 @@ fn call(interp: &mut Interp, args: CallArgs) -> DResult<Value> {
         .filter(|f| f.kind == FunctionKind::Scalar)
         .map(|f| vec![f.name, f.params.join(", "), f.doc])
         .collect();
-    if FunctionKind::Scalar == FunctionKind::Scalar {
-        for name in interp.catalog().udf_names() {
-            rows.push(vec![name, String::new(), "Host metadata function.".into()]);
-        }
+    for name in interp.catalog().udf_names() {
+        rows.push(vec![name, String::new(), "Host metadata function.".into()]);
     }
     super::frame_of::strings("udfs", &["name", "args", "doc"], &rows, range)
 }

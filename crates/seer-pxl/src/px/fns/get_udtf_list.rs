@@ -13,18 +13,13 @@ pub(crate) static DEF: NativeFn = NativeFn {
     call,
 };
 
-fn call(interp: &mut Interp, args: CallArgs) -> DResult<Value> {
+fn call(_: &mut Interp, args: CallArgs) -> DResult<Value> {
     let range = args.range;
     args.none("px.GetUDTFList")?;
-    let mut rows: Vec<Vec<String>> = functions()
+    let rows: Vec<Vec<String>> = functions()
         .into_iter()
         .filter(|f| f.kind == FunctionKind::Table)
         .map(|f| vec![f.name, f.params.join(", "), f.doc])
         .collect();
-    if FunctionKind::Table == FunctionKind::Scalar {
-        for name in interp.catalog().udf_names() {
-            rows.push(vec![name, String::new(), "Host metadata function.".into()]);
-        }
-    }
     super::frame_of::strings("udtfs", &["name", "args", "doc"], &rows, range)
 }

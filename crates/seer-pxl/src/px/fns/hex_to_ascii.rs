@@ -27,7 +27,7 @@ fn kernel(args: &[ArrayRef]) -> Result<ArrayRef> {
 
 fn decode(s: &str) -> Option<String> {
     let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     let bytes = digits

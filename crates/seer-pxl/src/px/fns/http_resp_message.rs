@@ -93,7 +93,7 @@ fn kernel(args: &[ArrayRef]) -> Result<ArrayRef> {
             NAMES
                 .iter()
                 .find(|(k, _)| *k == v)
-                .map_or_else(|| String::new(), |(_, n)| (*n).to_string()),
+                .map_or_else(String::new, |(_, n)| (*n).to_string()),
         )
     })
 }

@@ -5,6 +5,7 @@
     unused,
     clippy::all,
     clippy::pedantic,
+    clippy::unwrap_used,
     non_camel_case_types
 )]
 

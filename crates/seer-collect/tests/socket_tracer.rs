@@ -202,9 +202,8 @@ fn pipelined_requests_and_static_files_on_nginx() {
     std::fs::write(root.path().join("data.txt"), "y".repeat(20_000)).expect("write");
     let ng = nginx(root.path());
     let port = ng.server.port;
-    let pipelined = format!(
-        "GET /index.html HTTP/1.1\r\nHost: a\r\n\r\nGET /missing HTTP/1.1\r\nHost: a\r\n\r\nGET /data.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
-    );
+    let pipelined = "GET /index.html HTTP/1.1\r\nHost: a\r\n\r\nGET /missing HTTP/1.1\r\nHost: a\r\n\r\n\
+                     GET /data.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
     let text = raw_exchange(port, pipelined.as_bytes());
     assert_eq!(text.matches("HTTP/1.1 ").count(), 3, "nginx answered: {text:.200}");
     for _ in 0..5 {

@@ -15,7 +15,10 @@ fn now_ns() -> i64 {
 
 async fn warnings(engine: &QueryEngine, src: &str) -> Vec<seer_query::DataWarning> {
     let (tx, mut rx) = mpsc::channel(64);
-    let req = QueryRequest { source: src.to_string(), entry: Entry::Script };
+    let req = QueryRequest {
+        source: src.to_string(),
+        entry: Entry::Script,
+    };
     let e = engine.clone();
     let task = tokio::spawn(async move { e.execute(req, tx).await });
     while rx.recv().await.is_some() {}
@@ -34,6 +37,10 @@ async fn warns_only_when_the_window_covers_upstream_drops() {
     let wide = "import px\npx.display(px.DataFrame(table='http_events', start_time='-15m'), 'out')\n";
     let w = warnings(&engine, wide).await;
     assert_eq!(w.len(), 1, "{w:?}");
-    assert!(w[0].message.contains("37 rows or events were dropped"), "{}", w[0].message);
+    assert!(
+        w[0].message.contains("37 rows or events were dropped"),
+        "{}",
+        w[0].message
+    );
     assert_eq!(w[0].rows_dropped, 37);
 }

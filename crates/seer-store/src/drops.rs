@@ -22,7 +22,10 @@ impl Default for DropLog {
 impl DropLog {
     /// An empty log keeping `cap` distinct seconds.
     pub fn new(cap: usize) -> Self {
-        Self { seconds: VecDeque::new(), cap: cap.max(1) }
+        Self {
+            seconds: VecDeque::new(),
+            cap: cap.max(1),
+        }
     }
 
     /// Records `count` rows lost at `ts_ns`.

@@ -93,12 +93,18 @@ impl Table {
 
     /// Records `count` rows lost upstream (by a collector) at `ts_ns`.
     pub fn record_upstream_drops(&self, ts_ns: i64, count: u64) {
-        self.drops.lock().unwrap_or_else(|e| e.into_inner()).record(ts_ns, count);
+        self.drops
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .record(ts_ns, count);
     }
 
     /// Rows lost upstream within `[start_ns, end_ns]` (open bounds when `None`).
     pub fn upstream_drops_between(&self, start_ns: Option<i64>, end_ns: Option<i64>) -> u64 {
-        self.drops.lock().unwrap_or_else(|e| e.into_inner()).between(start_ns, end_ns)
+        self.drops
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .between(start_ns, end_ns)
     }
 
     /// The table's definition.

@@ -18,6 +18,7 @@ mod error;
 pub mod proc_exit;
 mod skel;
 pub mod socket;
+mod thread;
 
 pub use clock::{BootClock, monotonic_ns};
 pub use error::BpfError;

@@ -3,7 +3,6 @@
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -80,24 +79,13 @@ impl ProcExitTracer {
         crate::raise_memlock();
         let stop = Arc::new(AtomicBool::new(false));
         let lost = Arc::new(AtomicU64::new(0));
-        let (ready_tx, ready_rx) = mpsc::channel();
         let (s, l) = (stop.clone(), lost.clone());
-        let thread = std::thread::Builder::new()
-            .name("seer-procexit".into())
-            .spawn(move || run(interval, handler, s, l, ready_tx))
-            .map_err(|e| BpfError::Thread(e.to_string()))?;
-        match ready_rx.recv() {
-            Ok(Ok(())) => Ok(Self {
-                stop,
-                lost,
-                thread: Some(thread),
-            }),
-            Ok(Err(e)) => {
-                let _ = thread.join();
-                Err(e)
-            }
-            Err(_) => Err(BpfError::Thread("tracer thread exited while starting".into())),
-        }
+        let thread = crate::thread::spawn_tracer("seer-procexit", move |ready| run(interval, handler, s, l, ready))?;
+        Ok(Self {
+            stop,
+            lost,
+            thread: Some(thread),
+        })
     }
 
     /// Exit events lost because the ring buffer was full.
@@ -129,7 +117,7 @@ fn run(
     mut handler: impl FnMut(ExitEvent),
     stop: Arc<AtomicBool>,
     lost: Arc<AtomicU64>,
-    ready: mpsc::Sender<Result<(), BpfError>>,
+    ready: crate::thread::Ready,
 ) {
     let mut obj = MaybeUninit::uninit();
     let skel = match load(&mut obj) {
@@ -172,10 +160,7 @@ fn run(
             tracing::warn!(error = %e, "process-exit tracer: draining failed");
         }
         if let Ok(Some(per_cpu)) = skel.maps.exit_stats.lookup_percpu(&1u32.to_ne_bytes(), MapFlags::ANY) {
-            let sum: u64 = per_cpu
-                .iter()
-                .filter_map(|v| v.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_ne_bytes))
-                .sum();
+            let sum = crate::thread::sum_percpu(&per_cpu);
             lost.store(sum, Ordering::Relaxed);
         }
     }

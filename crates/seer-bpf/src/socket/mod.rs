@@ -6,7 +6,6 @@ mod event;
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -141,24 +140,13 @@ impl SocketTracer {
         crate::raise_memlock();
         let stop = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(SharedStats::default());
-        let (ready_tx, ready_rx) = mpsc::channel();
         let (s, st) = (stop.clone(), stats.clone());
-        let thread = std::thread::Builder::new()
-            .name("seer-socktrace".into())
-            .spawn(move || run(cfg, handler, s, st, ready_tx))
-            .map_err(|e| BpfError::Thread(e.to_string()))?;
-        match ready_rx.recv() {
-            Ok(Ok(())) => Ok(Self {
-                stop,
-                stats,
-                thread: Some(thread),
-            }),
-            Ok(Err(e)) => {
-                let _ = thread.join();
-                Err(e)
-            }
-            Err(_) => Err(BpfError::Thread("tracer thread exited while starting".into())),
-        }
+        let thread = crate::thread::spawn_tracer("seer-socktrace", move |ready| run(cfg, handler, s, st, ready))?;
+        Ok(Self {
+            stop,
+            stats,
+            thread: Some(thread),
+        })
     }
 
     /// Current counters.
@@ -202,7 +190,7 @@ fn run(
     mut handler: impl SocketEventHandler,
     stop: Arc<AtomicBool>,
     stats: Arc<SharedStats>,
-    ready: mpsc::Sender<Result<(), BpfError>>,
+    ready: crate::thread::Ready,
 ) {
     let mut obj = MaybeUninit::uninit();
     let started = Instant::now();
@@ -279,10 +267,7 @@ fn read_bpf_stats(skel: &SocketTraceSkel<'_>, stats: &SharedStats) {
         let Ok(Some(per_cpu)) = skel.maps.stats.lookup_percpu(&i.to_ne_bytes(), MapFlags::ANY) else {
             continue;
         };
-        let sum: u64 = per_cpu
-            .iter()
-            .filter_map(|v| v.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_ne_bytes))
-            .sum();
+        let sum = crate::thread::sum_percpu(&per_cpu);
         stats.0[i as usize].store(sum, Ordering::Relaxed);
     }
 }

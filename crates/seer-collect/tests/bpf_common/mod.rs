@@ -172,6 +172,14 @@ pub struct Nginx {
     pub dir: tempfile::TempDir,
 }
 
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGTERM lets the master stop its workers; SIGKILL (Server's drop) would orphan them.
+        let _ = Command::new("kill").args(["-TERM", &self.server.pid.to_string()]).status();
+        let _ = self.server.child.wait();
+    }
+}
+
 pub fn nginx(root: &Path) -> Nginx {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();

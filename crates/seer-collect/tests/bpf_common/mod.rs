@@ -175,7 +175,9 @@ pub struct Nginx {
 impl Drop for Nginx {
     fn drop(&mut self) {
         // SIGTERM lets the master stop its workers; SIGKILL (Server's drop) would orphan them.
-        let _ = Command::new("kill").args(["-TERM", &self.server.pid.to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.server.pid.to_string()])
+            .status();
         let _ = self.server.child.wait();
     }
 }

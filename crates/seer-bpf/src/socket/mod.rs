@@ -218,22 +218,10 @@ fn run(
         }
         0
     });
-    if let Err(e) = added {
-        let _ = ready.send(Err(BpfError::Libbpf {
-            stage: "ring buffer of",
-            object: OBJECT,
-            source: e,
-        }));
-        return;
-    }
-    let ring = match rb.build() {
+    let ring = match added.map(|_| ()).and_then(|()| rb.build()) {
         Ok(r) => r,
         Err(e) => {
-            let _ = ready.send(Err(BpfError::Libbpf {
-                stage: "ring buffer of",
-                object: OBJECT,
-                source: e,
-            }));
+            let _ = ready.send(Err(BpfError::libbpf("ring buffer of", OBJECT)(e)));
             return;
         }
     };

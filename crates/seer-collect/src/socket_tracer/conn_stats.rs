@@ -30,7 +30,8 @@ struct Counts {
     recv: i64,
 }
 
-/// The aggregation.
+/// The aggregation. A connection's open is counted when it is first folded (at a report or at its
+/// close), under the protocol known by then.
 pub(crate) struct ConnStats {
     rows: HashMap<Key, Counts>,
     max_keys: usize,
@@ -61,10 +62,6 @@ impl ConnStats {
             max_keys,
             dropped: 0,
         }
-    }
-
-    pub fn on_open(&mut self, _c: &mut Conn) {
-        // Counted when first folded (at report or close), under the protocol known by then.
     }
 
     fn fold(&mut self, c: &mut Conn, closing: bool) -> Option<Key> {

@@ -160,9 +160,7 @@ impl SocketEventHandler for Handler {
                     self.to_disable.push(o.key);
                     return;
                 }
-                let mut c = Conn::from_open(&o, self.asid);
-                self.stats.on_open(&mut c);
-                self.conns.insert(k, (o.key.gen_ns, c));
+                self.conns.insert(k, (o.key.gen_ns, Conn::from_open(&o, self.asid)));
             }
             SocketEvent::Data(d) => {
                 let wall = self.wall(d.ts_ns);

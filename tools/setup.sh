@@ -9,6 +9,10 @@ build_pkgs=(gcc pkg-config ca-certificates clang libelf-dev zlib1g-dev)
 test_pkgs=(procps iproute2 chromium fonts-dejavu-core)
 # Real servers and clients the eBPF tracer tests drive on loopback; wrk for bench/.
 test_pkgs+=(nginx-light curl wrk)
+# Protocol tests (issue 6): DNS, Redis, PostgreSQL, MariaDB servers + clients; openssl for TLS tests.
+test_pkgs+=(dnsmasq bind9-dnsutils redis-server redis-tools postgresql postgresql-client mariadb-server mariadb-client openssl)
+# bench/: bpftool reads BPF program run time; python3-venv installs DuckDB from PyPI for the PxL bench.
+test_pkgs+=(bpftool python3-venv)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 

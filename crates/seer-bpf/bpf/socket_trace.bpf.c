@@ -56,7 +56,7 @@ struct args {
 	__u64 a2; /* buffer / iovec / msghdr / mmsghdr */
 	__u64 a3; /* count / iovcnt / vlen */
 	__u32 nr;
-	__u32 pad;
+	__u32 valid; /* set by sys_enter, cleared by sys_exit */
 };
 
 struct seg {
@@ -88,10 +88,12 @@ struct {
 	__type(value, __u64);
 } conn_disabled SEC(".maps");
 
+/* The traced syscall a thread is in: task-local storage (a pointer in task_struct, no hashing),
+ * cheaper than a pid_tgid-keyed hash map on the two hottest paths. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64); /* pid_tgid */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct args);
 } active SEC(".maps");
 
@@ -580,16 +582,21 @@ int BPF_PROG(seer_sys_enter, struct pt_regs *regs, long id)
 	a.a1 = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	a.a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	a.a3 = PT_REGS_PARM3_CORE_SYSCALL(regs);
-	if (id == NR_close) {
+	if (id != NR_accept && id != NR_accept4) {
+		/* A tracked connection is an INET socket (entries go at close); only untracked fds need
+		 * the fd-table walk. */
 		__u64 key = (pid_tgid & 0xffffffff00000000ULL) | (__u32)a.a1;
-		if (!bpf_map_lookup_elem(&conns, &key))
-			return 0;
-	} else if (id != NR_accept && id != NR_accept4) {
-		if (!inet_socket((int)a.a1))
+		if (!bpf_map_lookup_elem(&conns, &key) && (id == NR_close || !inet_socket((int)a.a1)))
 			return 0;
 	}
-	if (bpf_map_update_elem(&active, &pid_tgid, &a, BPF_ANY))
+	struct args *slot = bpf_task_storage_get(&active, bpf_get_current_task_btf(), 0,
+						 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!slot) {
 		stat_add(STAT_ARGS_LOST, 1);
+		return 0;
+	}
+	a.valid = 1;
+	*slot = a;
 	return 0;
 }
 
@@ -599,12 +606,12 @@ int BPF_PROG(seer_sys_exit, struct pt_regs *regs, long ret)
 	long nr = BPF_CORE_READ(regs, orig_ax);
 	if (!traced_nr(nr))
 		return 0;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct args *ap = bpf_map_lookup_elem(&active, &pid_tgid);
-	if (!ap)
+	struct args *ap = bpf_task_storage_get(&active, bpf_get_current_task_btf(), 0, 0);
+	if (!ap || !ap->valid || ap->nr != (__u32)nr)
 		return 0;
 	struct args a = *ap;
-	bpf_map_delete_elem(&active, &pid_tgid);
+	ap->valid = 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
 	__u64 ts = bpf_ktime_get_ns();
 	switch (a.nr) {

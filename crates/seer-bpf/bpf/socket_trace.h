@@ -28,7 +28,7 @@
 #define STAT_EVENTS 0        /* events written to the ring */
 #define STAT_DROPPED 1       /* events lost: ring full */
 #define STAT_BYTES_SKIPPED 2 /* payload bytes not captured (beyond the chunk limit) */
-#define STAT_ARGS_LOST 3     /* syscall entries lost: args map full */
+#define STAT_ARGS_LOST 3     /* syscall entries lost: no task storage for the args */
 #define STAT_CONN_LOST 4     /* connections not tracked: conn map update failed */
 #define STAT_DATA_BYTES 5    /* payload bytes captured */
 #define STAT_COUNT 8

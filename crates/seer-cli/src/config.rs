@@ -74,6 +74,9 @@ pub(crate) struct CollectSection {
     pub chunk_limit: u32,
     /// BPF ring buffer size (a power of two).
     pub ring_buffer: ByteSize,
+    /// Also record the client side of connections to peers on this host (their server side is
+    /// recorded anyway; off by default, as in Pixie).
+    pub trace_local_clients: bool,
 }
 
 impl Default for Config {
@@ -121,6 +124,7 @@ impl Default for CollectSection {
             max_payload_bytes: d.socket_tracer.bpf.max_payload,
             chunk_limit: d.socket_tracer.bpf.chunk_limit,
             ring_buffer: ByteSize::b(u64::from(d.socket_tracer.bpf.ring_bytes)),
+            trace_local_clients: d.socket_tracer.local_clients,
         }
     }
 }
@@ -138,6 +142,7 @@ impl Config {
         st.enabled = c.trace_sockets;
         st.bpf.max_payload = c.max_payload_bytes;
         st.bpf.chunk_limit = c.chunk_limit;
+        st.local_clients = c.trace_local_clients;
         st.bpf.ring_bytes = u32::try_from(c.ring_buffer.as_u64())
             .ok()
             .filter(|b| b.is_power_of_two())

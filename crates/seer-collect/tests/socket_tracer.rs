@@ -16,10 +16,12 @@ use seer_types::tables::{CONN_STATS, HTTP_EVENTS};
 const SERVER: i64 = 2;
 const CLIENT: i64 = 1;
 
-fn tracer() -> SocketTracerCollector {
+/// A tracer; `local_clients` also records the client side of loopback connections (off by default).
+fn tracer(local_clients: bool) -> SocketTracerCollector {
     let cfg = TracerConfig {
         flush_interval: Duration::from_millis(200),
         conn_stats_interval: Duration::from_secs(1),
+        local_clients,
         ..Default::default()
     };
     SocketTracerCollector::start(&cfg).expect("socket tracer starts as root")
@@ -70,7 +72,7 @@ fn every_curl_request_is_one_server_row_and_one_client_row() {
     if !bpf_or_skip("every_curl_request_is_one_server_row_and_one_client_row") {
         return;
     }
-    let mut c = tracer();
+    let mut c = tracer(true);
     let sink = VecSink::default();
     let srv = fixture_server();
     let cases: Vec<(String, i64)> = (0..10)
@@ -124,11 +126,49 @@ fn every_curl_request_is_one_server_row_and_one_client_row() {
 }
 
 #[test]
+fn loopback_clients_count_bytes_but_record_no_rows_by_default() {
+    if !bpf_or_skip("loopback_clients_count_bytes_but_record_no_rows_by_default") {
+        return;
+    }
+    let mut c = tracer(false);
+    let sink = VecSink::default();
+    let srv = fixture_server();
+    let mut clients = Vec::new();
+    for i in 0..4 {
+        let (pid, _) = curl(&[&format!("http://127.0.0.1:{}/default/{i}", srv.port)]);
+        clients.push(pid);
+    }
+    let b = http_rows(&mut c, &sink, |b| of(b, srv.pid, SERVER).len() >= 4);
+    assert_eq!(of(&b, srv.pid, SERVER).len(), 4, "{:?}", summary(&b));
+    for pid in &clients {
+        assert!(
+            of(&b, *pid, CLIENT).is_empty(),
+            "client rows for curl {pid}: {:?}",
+            summary(&b)
+        );
+    }
+    // The client connections are still classified and counted in conn_stats (HTTP, client role).
+    let ok = collect_until(&mut c, &sink, Duration::from_secs(5), |s| {
+        let cs = s.table(&CONN_STATS);
+        let (p, role, proto, sent) = (
+            pids(&cs),
+            ints(&cs, "trace_role"),
+            ints(&cs, "protocol"),
+            ints(&cs, "bytes_sent"),
+        );
+        clients
+            .iter()
+            .all(|pid| (0..cs.num_rows()).any(|i| p[i] == *pid && role[i] == CLIENT && proto[i] == 1 && sent[i] > 0))
+    });
+    assert!(ok, "conn_stats lacks the curl client connections");
+}
+
+#[test]
 fn keep_alive_methods_chunked_and_truncated_bodies() {
     if !bpf_or_skip("keep_alive_methods_chunked_and_truncated_bodies") {
         return;
     }
-    let mut c = tracer();
+    let mut c = tracer(true);
     let sink = VecSink::default();
     let srv = fixture_server();
     let base = format!("http://127.0.0.1:{}", srv.port);
@@ -195,7 +235,7 @@ fn pipelined_requests_and_static_files_on_nginx() {
     if !bpf_or_skip("pipelined_requests_and_static_files_on_nginx") {
         return;
     }
-    let mut c = tracer();
+    let mut c = tracer(false);
     let sink = VecSink::default();
     let root = tempfile::tempdir().expect("root");
     std::fs::write(root.path().join("index.html"), "<html>hello</html>\n").expect("write");
@@ -252,7 +292,7 @@ fn concurrent_clients_and_a_connection_opened_before_tracing() {
         .expect("write");
     let mut buf = [0u8; 4096];
     let _ = early.read(&mut buf).expect("read");
-    let mut c = tracer();
+    let mut c = tracer(false);
     let sink = VecSink::default();
     // The server thread sat in recv() when tracing started, so this request's read may be missed
     // (a syscall entered before attach is invisible); the ones after it must all be seen.

@@ -28,6 +28,12 @@ pub trait Protocol: Send + Sync {
     fn new_session(&self, role: TraceRole, cfg: &ProtocolConfig) -> Box<dyn Session>;
     /// An empty writer for [`Protocol::table`].
     fn new_writer(&self) -> Box<dyn TableWriter>;
+    /// Whether the client side of a connection to a peer on the same host is recorded by default.
+    /// Such a connection is traced on its server side too, so for most protocols the client side
+    /// only doubles the work and the rows (Pixie keeps both roles only for MySQL and DNS).
+    fn records_local_clients(&self) -> bool {
+        false
+    }
 }
 
 /// Per-connection parse + stitch state. Bytes arrive in stream order per direction.

@@ -40,6 +40,9 @@ pub(crate) struct Conn {
     pub last_ns: u64,
     /// BPF was asked to stop sending payload.
     pub disabled: bool,
+    /// The peer is on this host and local client sides are not recorded (unless the protocol
+    /// asks for them): once classified as a client, the connection only counts bytes.
+    pub skip_if_client: bool,
 }
 
 pub(crate) fn role_of(r: SocketRole) -> TraceRole {
@@ -68,9 +71,16 @@ fn split(a: SocketAddr) -> (String, u16) {
     (a.ip().to_string(), a.port())
 }
 
+/// The peer is this host: loopback, or the local address itself.
+fn local_peer(local: SocketAddr, remote: SocketAddr) -> bool {
+    let canon = |ip: std::net::IpAddr| ip.to_canonical();
+    let r = canon(remote.ip());
+    r.is_loopback() || (!r.is_unspecified() && r == canon(local.ip()))
+}
+
 impl Conn {
     /// A connection from its open event.
-    pub fn from_open(o: &ConnOpen, asid: u32) -> Self {
+    pub fn from_open(o: &ConnOpen, asid: u32, local_clients: bool) -> Self {
         let (local_addr, local_port) = split(o.local);
         let (remote_addr, remote_port) = split(o.remote);
         Self {
@@ -91,6 +101,7 @@ impl Conn {
             open_reported: false,
             last_ns: o.ts_ns,
             disabled: false,
+            skip_if_client: !local_clients && local_peer(o.local, o.remote),
         }
     }
 
@@ -123,6 +134,10 @@ impl Conn {
                 Some((proto, kind)) => {
                     if self.meta.role == TraceRole::Unknown {
                         self.meta.role = TraceRole::infer(dir, kind);
+                    }
+                    if self.skip_if_client && self.meta.role == TraceRole::Client && !proto.records_local_clients() {
+                        self.proto = ProtoState::Ignored(proto.id());
+                        return true;
                     }
                     let session = proto.new_session(self.meta.role, cfg);
                     self.proto = ProtoState::Known { proto, session };

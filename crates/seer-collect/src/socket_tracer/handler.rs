@@ -37,6 +37,7 @@ pub(crate) struct Handler {
     last_sweep: u64,
     to_disable: Vec<ConnKey>,
     closed_stats: SessionStats,
+    local_clients: bool,
 }
 
 impl Handler {
@@ -61,6 +62,7 @@ impl Handler {
             last_sweep: now,
             to_disable: Vec::new(),
             closed_stats: SessionStats::default(),
+            local_clients: cfg.local_clients,
         }
     }
 
@@ -160,7 +162,8 @@ impl SocketEventHandler for Handler {
                     self.to_disable.push(o.key);
                     return;
                 }
-                self.conns.insert(k, (o.key.gen_ns, Conn::from_open(&o, self.asid)));
+                self.conns
+                    .insert(k, (o.key.gen_ns, Conn::from_open(&o, self.asid, self.local_clients)));
             }
             SocketEvent::Data(d) => {
                 let wall = self.wall(d.ts_ns);

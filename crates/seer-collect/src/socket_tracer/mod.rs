@@ -45,6 +45,11 @@ pub struct TracerConfig {
     pub max_connections: usize,
     /// `conn_stats` keys at most.
     pub max_conn_stats_keys: usize,
+    /// Record the client side of connections whose peer is on this host (loopback, or the
+    /// host's own address) for every protocol. Off by default: the server side of such a connection
+    /// is recorded anyway, and tracing both sides doubles the cost (Pixie's default too). Protocols
+    /// whose [`seer_protocols::Protocol::records_local_clients`] is true are recorded either way.
+    pub local_clients: bool,
 }
 
 impl Default for TracerConfig {
@@ -59,6 +64,7 @@ impl Default for TracerConfig {
             idle_timeout: Duration::from_secs(300),
             max_connections: 65536,
             max_conn_stats_keys: 65536,
+            local_clients: false,
         }
     }
 }

@@ -3,7 +3,9 @@
 
 Debian nginx serves a small static file on loopback; Debian wrk drives it. Runs, side by side in one
 invocation, alternating so machine noise hits both equally:
-  1. max throughput + p50/p99 latency without Seer and with `seer up` tracing (ROUNDS each);
+  1. max throughput + p50/p99 latency without Seer and with `seer up` tracing (ROUNDS each), for both
+     syscall hook modes: raw tracepoints (tp_btf sys_enter/sys_exit, the default) and per-syscall
+     tracepoints (syscalls:sys_enter_X/sys_exit_X; tracefs is mounted for the run if it is not);
   2. agent CPU per request: user+sys of the seer process (from /proc/<pid>/stat) and the BPF
      programs' own run time (kernel.bpf_stats_enabled, bpftool prog show) divided by requests;
   3. events dropped (self_telemetry, socket_tracer rows_dropped) at ~50% of max rate and at max rate;
@@ -109,14 +111,14 @@ def bpf_prog_stats():
         return None
     ns = cnt = 0
     for p in progs:
-        if p.get("name", "").startswith("seer_sys_"):
+        if p.get("name", "").startswith(("seer_sys_", "seer_e_", "seer_x_")):
             ns += p.get("run_time_ns", 0)
             cnt += p.get("run_cnt", 0)
     return ns, cnt
 
 
 class Seer:
-    def __init__(self, binary, tmp, ring=None):
+    def __init__(self, binary, tmp, ring=None, hooks=None):
         self.binary = binary
         self.dir = tempfile.mkdtemp(dir=tmp)
         self.port = free_port()
@@ -125,6 +127,8 @@ class Seer:
             f.write("[collect]\n")
             if ring:
                 f.write(f"ring_buffer = {ring}\n")
+            if hooks:
+                f.write(f'syscall_hooks = "{hooks}"\n')
         self.log = open(os.path.join(self.dir, "seer.log"), "w")
         self.proc = subprocess.Popen(
             [binary, "up", "--config", conf, "--listen", f"127.0.0.1:{self.port}", "--data-dir", self.dir, "--no-ui"],
@@ -178,6 +182,36 @@ class Seer:
         self.log.close()
 
 
+TRACEFS = "/sys/kernel/tracing"
+
+
+def ensure_tracefs():
+    """Mounts tracefs for the per-syscall tracepoints if needed; True if this run mounted it."""
+    if os.path.isdir(os.path.join(TRACEFS, "events", "syscalls")):
+        return False
+    subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], check=True)
+    return True
+
+
+def traced_round(binary, tmp, port, duration, hooks):
+    """One wrk run at max rate with `seer up` tracing through `hooks`."""
+    seer = Seer(binary, tmp, hooks=hooks)
+    cpu0, bpf0 = proc_cpu_s(seer.proc.pid), bpf_prog_stats()
+    r = wrk(port, duration)
+    bpf1 = bpf_prog_stats()
+    # The agent's CPU for these requests includes working off what the ring buffer still holds:
+    # wait until the server-side row count stops growing before reading it.
+    r["server_rows"], r["catch_up_s"] = seer.settle_rows()
+    cpu1 = proc_cpu_s(seer.proc.pid)
+    r["agent_cpu_us_per_req"] = (cpu1 - cpu0) * 1e6 / r["requests"]
+    if bpf0 and bpf1:
+        r["bpf_run_us_per_req"] = (bpf1[0] - bpf0[0]) / 1e3 / r["requests"]
+        r["bpf_runs_per_req"] = (bpf1[1] - bpf0[1]) / r["requests"]
+    r["drops"] = seer.tracer_drops()
+    seer.stop()
+    return r
+
+
 def median(xs):
     xs = sorted(xs)
     return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
@@ -201,41 +235,34 @@ def main():
         stats_before = f.read().strip()
     with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
         f.write("1")
-    result = {"duration_s": a.duration, "rounds": a.rounds, "nginx_port": port, "without": [], "with": []}
+    modes = ["raw_tracepoints", "syscall_tracepoints"]
+    result = {"duration_s": a.duration, "rounds": a.rounds, "nginx_port": port, "without": [],
+              "with": {m: [] for m in modes}, "binary": os.path.abspath(a.seer)}
+    mounted_tracefs = ensure_tracefs()
     try:
         wrk(port, 2)  # warm-up
         for _ in range(a.rounds):
             result["without"].append(wrk(port, a.duration))
-            seer = Seer(a.seer, tmp)
-            cpu0, bpf0 = proc_cpu_s(seer.proc.pid), bpf_prog_stats()
-            r = wrk(port, a.duration)
-            bpf1 = bpf_prog_stats()
-            # The agent's CPU for these requests includes working off what the ring buffer still holds:
-            # wait until the server-side row count stops growing before reading it.
-            r["server_rows"], r["catch_up_s"] = seer.settle_rows()
-            cpu1 = proc_cpu_s(seer.proc.pid)
-            r["agent_cpu_us_per_req"] = (cpu1 - cpu0) * 1e6 / r["requests"]
-            if bpf0 and bpf1:
-                r["bpf_run_us_per_req"] = (bpf1[0] - bpf0[0]) / 1e3 / r["requests"]
-                r["bpf_runs_per_req"] = (bpf1[1] - bpf0[1]) / r["requests"]
-            r["drops"] = seer.tracer_drops()
-            seer.stop()
-            result["with"].append(r)
+            for m in modes:
+                result["with"][m].append(traced_round(a.seer, tmp, port, a.duration, m))
         base = median([x["rps"] for x in result["without"]])
-        traced = median([x["rps"] for x in result["with"]])
-        result["throughput_ratio"] = traced / base
-        result["p50_ns"] = {"without": median([x["p50_ns"] for x in result["without"]]),
-                            "with": median([x["p50_ns"] for x in result["with"]])}
-        result["p99_ns"] = {"without": median([x["p99_ns"] for x in result["without"]]),
-                            "with": median([x["p99_ns"] for x in result["with"]])}
-        result["agent_cpu_us_per_req"] = median([x["agent_cpu_us_per_req"] for x in result["with"]])
-        if all("bpf_run_us_per_req" in x for x in result["with"]):
-            result["bpf_run_us_per_req"] = median([x["bpf_run_us_per_req"] for x in result["with"]])
+        result["p50_ns"] = {"without": median([x["p50_ns"] for x in result["without"]])}
+        result["p99_ns"] = {"without": median([x["p99_ns"] for x in result["without"]])}
+        result["throughput_ratio"], result["agent_cpu_us_per_req"], result["bpf_run_us_per_req"] = {}, {}, {}
+        for m in modes:
+            runs = result["with"][m]
+            result["throughput_ratio"][m] = median([x["rps"] for x in runs]) / base
+            result["p50_ns"][m] = median([x["p50_ns"] for x in runs])
+            result["p99_ns"][m] = median([x["p99_ns"] for x in runs])
+            result["agent_cpu_us_per_req"][m] = median([x["agent_cpu_us_per_req"] for x in runs])
+            if all("bpf_run_us_per_req" in x for x in runs):
+                result["bpf_run_us_per_req"][m] = median([x["bpf_run_us_per_req"] for x in runs])
+        traced = median([x["rps"] for x in result["with"][modes[0]]])
 
         # Drops at ~50% of the max rate, then at max rate, with the default ring buffer.
         seer = Seer(a.seer, tmp)
         conns = 32
-        lat_ms = result["p50_ns"]["with"] / 1e6
+        lat_ms = result["p50_ns"][modes[0]] / 1e6
         delay = max(1, round(conns * 1000 / (traced * 0.5) - lat_ms))
         d0 = seer.tracer_drops()
         half = wrk(port, a.duration, conns, delay)
@@ -259,6 +286,8 @@ def main():
         result["overload_64k_ring"] = {"rps": over["rps"], "drops": drops,
                                        "seer_run_warned": "dropped" in stderr, "warning": stderr.strip()[:400]}
     finally:
+        if mounted_tracefs:
+            subprocess.run(["umount", TRACEFS])
         nginx.terminate()
         nginx.wait()
         with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:

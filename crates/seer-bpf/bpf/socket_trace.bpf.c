@@ -33,6 +33,7 @@ const volatile __u32 chunk_limit = 4;     /* <= MAX_CHUNKS */
 #define NR_readv 19
 #define NR_writev 20
 #define NR_sendfile 40
+#define NR_sendfile64 NR_sendfile /* the tracepoint's name */
 #define NR_connect 42
 #define NR_accept 43
 #define NR_sendto 44
@@ -568,25 +569,19 @@ static __always_inline bool traced_nr(long nr)
 	return false;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(seer_sys_enter, struct pt_regs *regs, long id)
+/* Entry of a traced syscall `id`: stash its arguments per thread if `a1` is (or may become) a
+ * traced connection. Shared by both attach modes. */
+static __always_inline int sys_enter(long id, __u64 a1, __u64 a2, __u64 a3)
 {
-	if (!traced_nr(id))
-		return 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
 	if (tgid == self_tgid)
 		return 0;
-	struct args a = {};
-	a.nr = (__u32)id;
-	a.a1 = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	a.a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	a.a3 = PT_REGS_PARM3_CORE_SYSCALL(regs);
 	if (id != NR_accept && id != NR_accept4) {
 		/* A tracked connection is an INET socket (entries go at close); only untracked fds need
 		 * the fd-table walk. */
-		__u64 key = (pid_tgid & 0xffffffff00000000ULL) | (__u32)a.a1;
-		if (!bpf_map_lookup_elem(&conns, &key) && (id == NR_close || !inet_socket((int)a.a1)))
+		__u64 key = (pid_tgid & 0xffffffff00000000ULL) | (__u32)a1;
+		if (!bpf_map_lookup_elem(&conns, &key) && (id == NR_close || !inet_socket((int)a1)))
 			return 0;
 	}
 	struct args *slot = bpf_task_storage_get(&active, bpf_get_current_task_btf(), 0,
@@ -595,24 +590,23 @@ int BPF_PROG(seer_sys_enter, struct pt_regs *regs, long id)
 		stat_add(STAT_ARGS_LOST, 1);
 		return 0;
 	}
-	a.valid = 1;
-	*slot = a;
+	slot->nr = (__u32)id;
+	slot->a1 = a1;
+	slot->a2 = a2;
+	slot->a3 = a3;
+	slot->valid = 1;
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(seer_sys_exit, struct pt_regs *regs, long ret)
+/* Exit of a traced syscall `nr` that returned `ret`. */
+static __always_inline int sys_exit(long nr, long ret)
 {
-	long nr = BPF_CORE_READ(regs, orig_ax);
-	if (!traced_nr(nr))
-		return 0;
 	struct args *ap = bpf_task_storage_get(&active, bpf_get_current_task_btf(), 0, 0);
 	if (!ap || !ap->valid || ap->nr != (__u32)nr)
 		return 0;
 	struct args a = *ap;
 	ap->valid = 0;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u64 ts = bpf_ktime_get_ns();
 	switch (a.nr) {
 	case NR_connect:
@@ -639,3 +633,56 @@ int BPF_PROG(seer_sys_exit, struct pt_regs *regs, long ret)
 	}
 	return 0;
 }
+
+/* Mode 1 (default): the raw syscall tracepoints, one program pair for every syscall, filtered on
+ * the number first. No tracefs needed. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(seer_sys_enter, struct pt_regs *regs, long id)
+{
+	if (!traced_nr(id))
+		return 0;
+	return sys_enter(id, PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs),
+			 PT_REGS_PARM3_CORE_SYSCALL(regs));
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(seer_sys_exit, struct pt_regs *regs, long ret)
+{
+	long nr = BPF_CORE_READ(regs, orig_ax);
+	if (!traced_nr(nr))
+		return 0;
+	return sys_exit(nr, ret);
+}
+
+/* Mode 2: the per-syscall tracepoints (syscalls:sys_enter_X / sys_exit_X; need tracefs): run only
+ * for the traced syscalls. Programs are named seer_e_X / seer_x_X. */
+/* A tracepoint record holds only the syscall's own arguments: reading past them makes the attach
+ * fail with EACCES, hence the 1-argument variant for close. */
+#define SYSCALL_PAIR_ARGS(name, a1, a2, a3)                                       \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                \
+	int seer_e_##name(struct trace_event_raw_sys_enter *ctx)                  \
+	{                                                                         \
+		return sys_enter(NR_##name, a1, a2, a3);                            \
+	}                                                                         \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                 \
+	int seer_x_##name(struct trace_event_raw_sys_exit *ctx)                   \
+	{                                                                         \
+		return sys_exit(NR_##name, ctx->ret);                               \
+	}
+#define SYSCALL_PAIR(name) SYSCALL_PAIR_ARGS(name, ctx->args[0], ctx->args[1], ctx->args[2])
+
+SYSCALL_PAIR(read)
+SYSCALL_PAIR(write)
+SYSCALL_PAIR_ARGS(close, ctx->args[0], 0, 0)
+SYSCALL_PAIR(readv)
+SYSCALL_PAIR(writev)
+SYSCALL_PAIR(sendfile64)
+SYSCALL_PAIR(connect)
+SYSCALL_PAIR(accept)
+SYSCALL_PAIR(sendto)
+SYSCALL_PAIR(recvfrom)
+SYSCALL_PAIR(sendmsg)
+SYSCALL_PAIR(recvmsg)
+SYSCALL_PAIR(accept4)
+SYSCALL_PAIR(recvmmsg)
+SYSCALL_PAIR(sendmmsg)

@@ -77,6 +77,18 @@ pub(crate) struct CollectSection {
     /// Also record the client side of connections to peers on this host (their server side is
     /// recorded anyway; off by default, as in Pixie).
     pub trace_local_clients: bool,
+    /// Kernel hooks for the syscalls: `raw_tracepoints` (default: tp_btf sys_enter/sys_exit) or
+    /// `syscall_tracepoints` (syscalls:sys_enter_X/sys_exit_X; needs tracefs mounted).
+    pub syscall_hooks: HooksSetting,
+}
+
+/// `[collect] syscall_hooks`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum HooksSetting {
+    #[default]
+    RawTracepoints,
+    SyscallTracepoints,
 }
 
 impl Default for Config {
@@ -125,6 +137,7 @@ impl Default for CollectSection {
             chunk_limit: d.socket_tracer.bpf.chunk_limit,
             ring_buffer: ByteSize::b(u64::from(d.socket_tracer.bpf.ring_bytes)),
             trace_local_clients: d.socket_tracer.local_clients,
+            syscall_hooks: HooksSetting::default(),
         }
     }
 }
@@ -143,6 +156,10 @@ impl Config {
         st.bpf.max_payload = c.max_payload_bytes;
         st.bpf.chunk_limit = c.chunk_limit;
         st.local_clients = c.trace_local_clients;
+        st.bpf.hooks = match c.syscall_hooks {
+            HooksSetting::RawTracepoints => seer_collect::SyscallHooks::RawTracepoints,
+            HooksSetting::SyscallTracepoints => seer_collect::SyscallHooks::SyscallTracepoints,
+        };
         st.bpf.ring_bytes = u32::try_from(c.ring_buffer.as_u64())
             .ok()
             .filter(|b| b.is_power_of_two())

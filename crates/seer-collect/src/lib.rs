@@ -38,5 +38,6 @@ pub use network_stats::NetworkStatsCollector;
 pub use proc_exit::ProcExitCollector;
 pub use process_stats::ProcessStatsCollector;
 pub use registry::{CollectConfig, registry};
+pub use seer_bpf::socket::SyscallHooks;
 pub use self_telemetry::{ComponentCounters, SelfTelemetryCollector, TelemetrySource};
 pub use socket_tracer::{SocketTracerCollector, SocketTracerStats, TracerConfig};

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use arrow::record_batch::RecordBatch;
 use bpf_common::*;
-use seer_collect::{SocketTracerCollector, TracerConfig};
+use seer_collect::{SocketTracerCollector, SyscallHooks, TracerConfig};
 use seer_types::tables::{CONN_STATS, HTTP_EVENTS};
 
 const SERVER: i64 = 2;
@@ -161,6 +161,50 @@ fn loopback_clients_count_bytes_but_record_no_rows_by_default() {
             .all(|pid| (0..cs.num_rows()).any(|i| p[i] == *pid && role[i] == CLIENT && proto[i] == 1 && sent[i] > 0))
     });
     assert!(ok, "conn_stats lacks the curl client connections");
+}
+
+/// Mounts tracefs at /sys/kernel/tracing when it is not there (root only).
+fn tracefs_mounted() -> Result<(), String> {
+    if Path::new("/sys/kernel/tracing/events/syscalls").is_dir() {
+        return Ok(());
+    }
+    let out = std::process::Command::new("mount")
+        .args(["-t", "tracefs", "nodev", "/sys/kernel/tracing"])
+        .output()
+        .map_err(|e| format!("running mount: {e}"))?;
+    match Path::new("/sys/kernel/tracing/events/syscalls").is_dir() {
+        true => Ok(()),
+        false => Err(format!(
+            "tracefs could not be mounted: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )),
+    }
+}
+
+#[test]
+fn per_syscall_tracepoints_see_the_same_requests() {
+    let name = "per_syscall_tracepoints_see_the_same_requests";
+    if !bpf_or_skip(name) {
+        return;
+    }
+    tracefs_mounted().unwrap_or_else(|why| panic!("{name}: {why}"));
+    let mut cfg = TracerConfig {
+        flush_interval: Duration::from_millis(200),
+        ..Default::default()
+    };
+    cfg.bpf.hooks = SyscallHooks::SyscallTracepoints;
+    let mut c = SocketTracerCollector::start(&cfg).expect("tracer with syscall tracepoints");
+    let sink = VecSink::default();
+    let srv = fixture_server();
+    for i in 0..3 {
+        curl(&[&format!("http://127.0.0.1:{}/status/{}", srv.port, 200 + i)]);
+    }
+    let b = http_rows(&mut c, &sink, |b| of(b, srv.pid, SERVER).len() >= 3);
+    let rows = of(&b, srv.pid, SERVER);
+    let (paths, status) = (strings(&b, "req_path"), ints(&b, "resp_status"));
+    let got: BTreeMap<String, i64> = rows.iter().map(|&i| (paths[i].clone(), status[i])).collect();
+    let want: BTreeMap<String, i64> = (0..3).map(|i| (format!("/status/{}", 200 + i), 200 + i)).collect();
+    assert_eq!(got, want, "{:?}", summary(&b));
 }
 
 #[test]

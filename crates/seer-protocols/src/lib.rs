@@ -23,7 +23,7 @@ pub mod types;
 mod stream;
 mod text;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use protocol::{Protocol, Session, TableWriter};
 pub use types::{
@@ -35,12 +35,20 @@ pub fn registry() -> Vec<Arc<dyn Protocol>> {
     vec![Arc::new(http::Http)]
 }
 
+/// [`registry`], built once (inference runs on the tracer's hot path).
+pub fn protocols() -> &'static [Arc<dyn Protocol>] {
+    static ALL: OnceLock<Vec<Arc<dyn Protocol>>> = OnceLock::new();
+    ALL.get_or_init(registry)
+}
+
 /// The registered protocol with this id.
 pub fn by_id(id: TrafficProtocol) -> Option<Arc<dyn Protocol>> {
-    registry().into_iter().find(|p| p.id() == id)
+    protocols().iter().find(|p| p.id() == id).cloned()
 }
 
 /// Runs inference over every registered protocol in order: the first that recognises `data`.
 pub fn infer(data: &[u8]) -> Option<(Arc<dyn Protocol>, MessageKind)> {
-    registry().into_iter().find_map(|p| p.infer(data).map(|k| (p, k)))
+    protocols()
+        .iter()
+        .find_map(|p| p.infer(data).map(|k| (Arc::clone(p), k)))
 }

@@ -35,7 +35,34 @@ pub struct SocketTraceConfig {
     pub chunk_limit: u32,
     /// How often the ring buffer is drained.
     pub drain_interval: Duration,
+    /// Which kernel hooks see the syscalls.
+    pub hooks: SyscallHooks,
 }
+
+/// The two ways of hooking syscalls without kprobes (the same BPF logic runs behind both).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SyscallHooks {
+    /// `tp_btf/sys_enter` + `tp_btf/sys_exit`: one program pair runs on every syscall of the host and
+    /// filters on the syscall number; needs no tracefs.
+    #[default]
+    RawTracepoints,
+    /// `syscalls:sys_enter_X` / `sys_exit_X` for the 15 traced syscalls only; needs tracefs mounted
+    /// at /sys/kernel/tracing.
+    SyscallTracepoints,
+}
+
+impl SyscallHooks {
+    /// Whether the BPF program named `name` belongs to this mode.
+    fn owns(self, name: &str) -> bool {
+        match self {
+            Self::RawTracepoints => name.starts_with("seer_sys_"),
+            Self::SyscallTracepoints => name.starts_with("seer_e_") || name.starts_with("seer_x_"),
+        }
+    }
+}
+
+/// Where libbpf looks up per-syscall tracepoint ids.
+const TRACEFS_SYSCALLS: &str = "/sys/kernel/tracing/events/syscalls";
 
 impl Default for SocketTraceConfig {
     fn default() -> Self {
@@ -44,6 +71,7 @@ impl Default for SocketTraceConfig {
             max_payload: 4096,
             chunk_limit: 4,
             drain_interval: Duration::from_millis(100),
+            hooks: SyscallHooks::default(),
         }
     }
 }
@@ -66,6 +94,12 @@ impl SocketTraceConfig {
             return Err(BpfError::Config(format!(
                 "chunk_limit {} not in 1..={MAX_CHUNKS}",
                 self.chunk_limit
+            )));
+        }
+        if self.hooks == SyscallHooks::SyscallTracepoints && !std::path::Path::new(TRACEFS_SYSCALLS).is_dir() {
+            return Err(BpfError::Config(format!(
+                "syscall tracepoints need tracefs ({TRACEFS_SYSCALLS} is missing): mount it with \
+                 `mount -t tracefs nodev /sys/kernel/tracing`, or use the raw tracepoints (the default)"
             )));
         }
         Ok(())
@@ -176,6 +210,10 @@ fn load<'o>(
         ro.max_payload = cfg.max_payload;
         ro.chunk_limit = cfg.chunk_limit;
     }
+    for mut prog in open.open_object_mut().progs_mut() {
+        let mine = cfg.hooks.owns(&prog.name().to_string_lossy());
+        prog.set_autoload(mine);
+    }
     open.maps
         .events
         .set_max_entries(cfg.ring_bytes)
@@ -201,7 +239,11 @@ fn run(
             return;
         }
     };
-    tracing::info!(load_ms = started.elapsed().as_millis() as u64, "socket tracer attached");
+    tracing::info!(
+        load_ms = started.elapsed().as_millis() as u64,
+        hooks = ?cfg.hooks,
+        "socket tracer attached"
+    );
     let handler_cell = std::cell::RefCell::new(&mut handler);
     let hc = &handler_cell;
     let st = stats.clone();

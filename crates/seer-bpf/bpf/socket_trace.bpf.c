@@ -48,8 +48,10 @@ struct conn_info {
 	__u64 gen;
 	__u64 wr_bytes;
 	__u64 rd_bytes;
+	__u64 tls_wr;   /* plaintext positions, once a TLS library is seen on the connection */
+	__u64 tls_rd;
 	__u32 role;
-	__u32 pad;
+	__u32 tls;      /* 1: payload comes from the TLS-library probes; syscalls only count bytes */
 };
 
 struct args {
@@ -240,6 +242,7 @@ static __always_inline void emit_skip(__u32 tgid, int fd, struct conn_info *c, _
 	e->msg_size = bytes > 0xffffffff ? 0xffffffff : (__u32)bytes;
 	e->dir = dir;
 	e->syscall = 0;
+	e->source = SRC_SYSCALL;
 	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct ev_data, data), BPF_RB_NO_WAKEUP) == 0)
 		stat_add(STAT_EVENTS, 1);
 	else
@@ -256,6 +259,7 @@ struct emit_req {
 	__u32 n;
 	__u8 dir;
 	__u8 nr;
+	__u8 source;
 };
 
 /* bpf_loop state: walks the segment list, one chunk (or one segment advance) per iteration. */
@@ -274,6 +278,7 @@ struct emit_state {
 	__u32 chunks;
 	__u8 dir;
 	__u8 nr;
+	__u8 source;
 };
 
 struct {
@@ -323,6 +328,7 @@ static long emit_one(__u64 idx, void *ctx)
 	e->msg_size = st->left > 0xffffffff ? 0xffffffff : (__u32)st->left;
 	e->dir = st->dir;
 	e->syscall = st->nr;
+	e->source = st->source;
 	if (bpf_probe_read_user(e->data, len, (void *)(sg->s[si].ptr + st->off)) == 0) {
 		__u64 size = __builtin_offsetof(struct ev_data, data) + (__u64)len;
 		if (size > sizeof(*e))
@@ -350,7 +356,7 @@ static __always_inline void emit_segs(struct emit_req *r, struct conn_info *c)
 		return;
 	*st = (struct emit_state){
 		.pos = r->pos, .left = r->total, .ts = r->ts, .gen = c->gen, .tgid = r->tgid, .fd = r->fd,
-		.role = c->role, .n = r->n, .dir = r->dir, .nr = r->nr,
+		.role = c->role, .n = r->n, .dir = r->dir, .nr = r->nr, .source = r->source,
 	};
 	struct ev_data *e = bpf_map_lookup_elem(&data_heap, &zero);
 	if (e)
@@ -478,8 +484,8 @@ __noinline int on_data(__u32 tgid, struct args *a, __u64 bytes, __u64 ts)
 		pos = c->rd_bytes;
 		__sync_fetch_and_add(&c->rd_bytes, bytes);
 	}
-	if (disabled(tgid, fd, c))
-		return 0; /* bytes only */
+	if (c->tls || disabled(tgid, fd, c))
+		return 0; /* bytes only (ciphertext when a TLS library is traced) */
 	if (a->nr == NR_sendfile) {
 		emit_skip(tgid, fd, c, DIR_EGRESS, pos, bytes, ts);
 		return 0;
@@ -517,7 +523,7 @@ __noinline int on_mmsg(__u32 tgid, struct args *a, __u64 msgs, __u64 ts)
 			pos = c->rd_bytes;
 			__sync_fetch_and_add(&c->rd_bytes, bytes);
 		}
-		if (bytes == 0 || disabled(tgid, fd, c))
+		if (bytes == 0 || c->tls || disabled(tgid, fd, c))
 			continue;
 		__u32 n = segs_from_iov(0, (__u64)mm.msg_hdr.msg_iov, mm.msg_hdr.msg_iovlen);
 		if (n)
@@ -569,6 +575,178 @@ static __always_inline bool traced_nr(long nr)
 	return false;
 }
 
+/* ---- TLS plaintext: uprobes on SSL_write/SSL_read(_ex) of OpenSSL-compatible libraries ----
+ * Entry stashes the call per thread; a socket syscall made inside the call names its fd (and the
+ * SSL* -> fd mapping is remembered for calls served from the library's buffers); the return probe
+ * copies the plaintext as data events with their own stream positions (SRC_TLS) and marks the
+ * connection so its syscalls only count (cipher) bytes from then on. */
+#define TLS_WRITE 1
+#define TLS_READ 2
+
+struct tls_call {
+	__u64 ssl;
+	__u64 buf;
+	__u64 outp; /* size_t * of the _ex variants (bytes moved), else 0 */
+	__s32 fd;   /* socket fd used inside the call, -1 if none yet */
+	__u32 op;   /* TLS_WRITE / TLS_READ; 0 = not in a call */
+};
+
+struct tls_key {
+	__u64 ssl;
+	__u32 tgid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct tls_call);
+} tls_calls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct tls_key);
+	__type(value, __s32);
+} tls_fds SEC(".maps");
+
+/* Inside a TLS call, the first socket syscall names the connection. */
+static __always_inline void tls_note_fd(long id, __u64 fd)
+{
+	if (id == NR_close || id == NR_connect || id == NR_accept || id == NR_accept4)
+		return;
+	struct tls_call *tc = bpf_task_storage_get(&tls_calls, bpf_get_current_task_btf(), 0, 0);
+	if (tc && tc->op && tc->fd < 0)
+		tc->fd = (__s32)fd;
+}
+
+static __always_inline int tls_enter(__u32 op, void *ssl, void *buf, void *outp)
+{
+	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return 0;
+	struct tls_call *tc = bpf_task_storage_get(&tls_calls, bpf_get_current_task_btf(), 0,
+						   BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!tc) {
+		stat_add(STAT_ARGS_LOST, 1);
+		return 0;
+	}
+	tc->ssl = (__u64)ssl;
+	tc->buf = (__u64)buf;
+	tc->outp = (__u64)outp;
+	tc->fd = -1;
+	tc->op = op;
+	return 0;
+}
+
+/* Global: a TLS call of this thread moved `bytes` of plaintext. */
+__noinline int on_tls(__u32 tgid, struct tls_call *tc, __u64 bytes, __u64 ts)
+{
+	if (!tc)
+		return 0;
+	struct tls_key k = { .ssl = tc->ssl, .tgid = tgid };
+	__s32 fd = tc->fd;
+	if (fd >= 0) {
+		bpf_map_update_elem(&tls_fds, &k, &fd, BPF_ANY);
+	} else {
+		__s32 *known = bpf_map_lookup_elem(&tls_fds, &k);
+		if (!known) {
+			stat_add(STAT_TLS_NO_FD, 1);
+			return 0;
+		}
+		fd = *known;
+	}
+	struct conn_info *c = get_conn(tgid, fd, ts);
+	if (!c)
+		return 0;
+	c->tls = 1;
+	bool egress = tc->op == TLS_WRITE;
+	__u64 pos = egress ? __sync_fetch_and_add(&c->tls_wr, bytes) : __sync_fetch_and_add(&c->tls_rd, bytes);
+	__u32 zero = 0;
+	struct segs *sg = bpf_map_lookup_elem(&seg_heap, &zero);
+	if (!sg)
+		return 0;
+	sg->s[0].ptr = tc->buf;
+	sg->s[0].len = bytes;
+	struct emit_req r = { .pos = pos, .total = bytes, .ts = ts, .tgid = tgid, .fd = fd, .n = 1,
+			      .dir = egress ? DIR_EGRESS : DIR_INGRESS, .nr = 0, .source = SRC_TLS };
+	emit_segs(&r, c);
+	return 0;
+}
+
+static __always_inline int tls_exit(long ret)
+{
+	struct tls_call *cur = bpf_task_storage_get(&tls_calls, bpf_get_current_task_btf(), 0, 0);
+	if (!cur || !cur->op)
+		return 0;
+	struct tls_call tc = *cur;
+	cur->op = 0;
+	__u64 bytes = 0;
+	if (tc.outp) {
+		if (ret == 1 && bpf_probe_read_user(&bytes, sizeof(bytes), (void *)tc.outp))
+			bytes = 0;
+	} else if (ret > 0) {
+		bytes = (__u64)ret;
+	}
+	if (bytes == 0)
+		return 0;
+	return on_tls(bpf_get_current_pid_tgid() >> 32, &tc, bytes, bpf_ktime_get_ns());
+}
+
+/* int SSL_write(SSL *, const void *, int) / int SSL_read(SSL *, void *, int) */
+SEC("uprobe")
+int BPF_KPROBE(seer_ssl_write, void *ssl, void *buf, int num)
+{
+	return tls_enter(TLS_WRITE, ssl, buf, NULL);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(seer_ssl_read, void *ssl, void *buf, int num)
+{
+	return tls_enter(TLS_READ, ssl, buf, NULL);
+}
+
+/* int SSL_write_ex(SSL *, const void *, size_t, size_t *written) / SSL_read_ex(..., size_t *readbytes) */
+SEC("uprobe")
+int BPF_KPROBE(seer_ssl_write_ex, void *ssl, void *buf, __u64 num, void *written)
+{
+	return tls_enter(TLS_WRITE, ssl, buf, written);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(seer_ssl_read_ex, void *ssl, void *buf, __u64 num, void *readbytes)
+{
+	return tls_enter(TLS_READ, ssl, buf, readbytes);
+}
+
+/* exec: user space looks for TLS libraries in the new program right away. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(seer_ssl_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (tgid == self_tgid)
+		return 0;
+	struct ev_header *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_add(STAT_DROPPED, 1);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = EV_EXEC;
+	e->tgid = tgid;
+	e->fd = -1;
+	e->ts = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+/* The return of any of the four. */
+SEC("uretprobe")
+int BPF_KRETPROBE(seer_ssl_ret, long ret)
+{
+	return tls_exit(ret);
+}
+
 /* Entry of a traced syscall `id`: stash its arguments per thread if `a1` is (or may become) a
  * traced connection. Shared by both attach modes. */
 static __always_inline int sys_enter(long id, __u64 a1, __u64 a2, __u64 a3)
@@ -584,6 +762,7 @@ static __always_inline int sys_enter(long id, __u64 a1, __u64 a2, __u64 a3)
 		if (!bpf_map_lookup_elem(&conns, &key) && (id == NR_close || !inet_socket((int)a1)))
 			return 0;
 	}
+	tls_note_fd(id, a1);
 	struct args *slot = bpf_task_storage_get(&active, bpf_get_current_task_btf(), 0,
 						 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!slot) {

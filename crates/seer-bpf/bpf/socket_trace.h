@@ -7,6 +7,7 @@
 #define EV_OPEN 1
 #define EV_DATA 2
 #define EV_CLOSE 3
+#define EV_EXEC 4 /* header only: tgid exec'd (TLS library discovery) */
 
 #define ROLE_CLIENT 1
 #define ROLE_SERVER 2
@@ -14,6 +15,9 @@
 
 #define DIR_EGRESS 0
 #define DIR_INGRESS 1
+
+#define SRC_SYSCALL 0
+#define SRC_TLS 1
 
 /* Largest payload one event carries (per-CPU scratch; per-CPU values are limited to 32 KiB). */
 #define MAX_PAYLOAD 16384
@@ -31,6 +35,7 @@
 #define STAT_ARGS_LOST 3     /* syscall entries lost: no task storage for the args */
 #define STAT_CONN_LOST 4     /* connections not tracked: conn map update failed */
 #define STAT_DATA_BYTES 5    /* payload bytes captured */
+#define STAT_TLS_NO_FD 6     /* TLS-library calls whose socket could not be found */
 #define STAT_COUNT 8
 
 struct ev_header {
@@ -59,8 +64,9 @@ struct ev_data {
 	__u32 len;      /* bytes in data[] */
 	__u32 msg_size; /* bytes the syscall transferred from `pos` on (len == 0: none captured) */
 	__u8 dir;
-	__u8 syscall;   /* x86_64 syscall number, truncated */
-	__u8 pad[6];
+	__u8 syscall;   /* x86_64 syscall number, truncated (0 for TLS-library plaintext) */
+	__u8 source;    /* SRC_SYSCALL, or SRC_TLS: plaintext from SSL_read/SSL_write (own positions) */
+	__u8 pad[5];
 	__u8 data[MAX_PAYLOAD];
 };
 

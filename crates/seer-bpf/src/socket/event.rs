@@ -5,10 +5,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 const EV_OPEN: u32 = 1;
 const EV_DATA: u32 = 2;
 const EV_CLOSE: u32 = 3;
+const EV_EXEC: u32 = 4;
 const HEADER: usize = 32;
 const OPEN_SIZE: usize = HEADER + 8 + 8 + 32;
 const DATA_HEADER: usize = HEADER + 24;
 const CLOSE_SIZE: usize = HEADER + 16;
+const SRC_TLS: u8 = 1;
 const AF_INET: u16 = 2;
 const AF_INET6: u16 = 10;
 
@@ -84,8 +86,11 @@ pub struct DataChunk<'a> {
     pub ts_ns: u64,
     /// Direction.
     pub dir: DataDirection,
-    /// x86_64 syscall number (low 8 bits).
+    /// x86_64 syscall number (low 8 bits); 0 for TLS plaintext.
     pub syscall: u8,
+    /// Plaintext from a TLS library's read/write (SSL_read/SSL_write…): its positions count
+    /// plaintext bytes, separately from the syscall stream (which then carries only ciphertext).
+    pub tls: bool,
     /// Offset of `data[0]` in this direction's byte stream.
     pub pos: u64,
     /// Bytes the syscall transferred from `pos` on; `data` holds the first `data.len()` of them. An
@@ -120,6 +125,8 @@ pub enum SocketEvent<'a> {
     Data(DataChunk<'a>),
     /// See [`ConnClose`].
     Close(ConnClose),
+    /// A process (this thread-group id) called exec: new code may bring a new TLS library.
+    Exec(u32),
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -186,6 +193,7 @@ impl<'a> SocketEvent<'a> {
                     ts_ns,
                     dir,
                     syscall: *b.get(49)?,
+                    tls: *b.get(50)? == SRC_TLS,
                     pos: u64_at(b, 32)?,
                     msg_size: u32_at(b, 44)?,
                     data: b.get(DATA_HEADER..DATA_HEADER + len)?,
@@ -198,6 +206,7 @@ impl<'a> SocketEvent<'a> {
                 wr_bytes: u64_at(b, 32)?,
                 rd_bytes: u64_at(b, 40)?,
             })),
+            EV_EXEC => Some(Self::Exec(key.tgid)),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 //! drains its ring buffer on a dedicated thread.
 
 mod event;
+mod tls;
 
 use std::mem::MaybeUninit;
 use std::sync::Arc;
@@ -37,6 +38,9 @@ pub struct SocketTraceConfig {
     pub drain_interval: Duration,
     /// Which kernel hooks see the syscalls.
     pub hooks: SyscallHooks,
+    /// Capture TLS plaintext with uprobes on OpenSSL-compatible libraries (`libssl.so*`, and
+    /// executables that define `SSL_write`/`SSL_read` themselves).
+    pub tls: bool,
 }
 
 /// The two ways of hooking syscalls without kprobes (the same BPF logic runs behind both).
@@ -72,6 +76,7 @@ impl Default for SocketTraceConfig {
             chunk_limit: 4,
             drain_interval: Duration::from_millis(100),
             hooks: SyscallHooks::default(),
+            tls: true,
         }
     }
 }
@@ -130,6 +135,10 @@ pub struct TracerStats {
     pub conn_lost: u64,
     /// Payload bytes copied.
     pub data_bytes: u64,
+    /// TLS-library calls whose socket was not found (no socket syscall inside the call yet).
+    pub tls_no_fd: u64,
+    /// Files (shared libraries or executables) the TLS probes are attached to.
+    pub tls_files: u64,
     /// Records user space could not decode.
     pub undecodable: u64,
     /// Records handed to the handler.
@@ -137,7 +146,13 @@ pub struct TracerStats {
 }
 
 #[derive(Debug, Default)]
-struct SharedStats([AtomicU64; 8]);
+struct SharedStats([AtomicU64; SHARED_STATS]);
+
+/// BPF counters 0..8 (`STAT_*`), then user space's.
+const SHARED_STATS: usize = 11;
+const UNDECODABLE: usize = 8;
+const DELIVERED: usize = 9;
+const TLS_FILES: usize = 10;
 
 impl SharedStats {
     fn snapshot(&self) -> TracerStats {
@@ -149,8 +164,10 @@ impl SharedStats {
             args_lost: v(3),
             conn_lost: v(4),
             data_bytes: v(5),
-            undecodable: v(6),
-            delivered: v(7),
+            tls_no_fd: v(6),
+            tls_files: v(TLS_FILES),
+            undecodable: v(UNDECODABLE),
+            delivered: v(DELIVERED),
         }
     }
 }
@@ -211,7 +228,8 @@ fn load<'o>(
         ro.chunk_limit = cfg.chunk_limit;
     }
     for mut prog in open.open_object_mut().progs_mut() {
-        let mine = cfg.hooks.owns(&prog.name().to_string_lossy());
+        let name = prog.name().to_string_lossy();
+        let mine = cfg.hooks.owns(&name) || (cfg.tls && name.starts_with("seer_ssl_"));
         prog.set_autoload(mine);
     }
     open.maps
@@ -244,18 +262,33 @@ fn run(
         hooks = ?cfg.hooks,
         "socket tracer attached"
     );
+    let (exec_tx, exec_rx) = std::sync::mpsc::channel();
+    let (tls_tx, tls_rx) = std::sync::mpsc::channel();
+    let scanner = cfg.tls.then(|| {
+        let s = stop.clone();
+        std::thread::Builder::new()
+            .name("seer-tlsscan".into())
+            .spawn(move || tls::scanner(s, Duration::from_secs(2), exec_rx, tls_tx))
+    });
+    if let Some(Err(e)) = &scanner {
+        tracing::warn!(error = %e, "TLS library scanner not started: no TLS plaintext");
+    }
+    let mut tls_links = Vec::new();
     let handler_cell = std::cell::RefCell::new(&mut handler);
     let hc = &handler_cell;
     let st = stats.clone();
     let mut rb = RingBufferBuilder::new();
     let added = rb.add(&skel.maps.events, move |bytes: &[u8]| {
         match SocketEvent::decode(bytes) {
+            Some(SocketEvent::Exec(pid)) => {
+                let _ = exec_tx.send(pid);
+            }
             Some(ev) => {
-                st.0[7].fetch_add(1, Ordering::Relaxed);
+                st.0[DELIVERED].fetch_add(1, Ordering::Relaxed);
                 hc.borrow_mut().on_event(ev);
             }
             None => {
-                st.0[6].fetch_add(1, Ordering::Relaxed);
+                st.0[UNDECODABLE].fetch_add(1, Ordering::Relaxed);
             }
         }
         0
@@ -274,6 +307,11 @@ fn run(
         if let Err(e) = ring.consume() {
             tracing::warn!(error = %e, "socket tracer: draining the ring buffer failed");
         }
+        while let Ok(t) = tls_rx.try_recv() {
+            if tls::attach(&skel, &t, &mut tls_links) {
+                stats.0[TLS_FILES].fetch_add(1, Ordering::Relaxed);
+            }
+        }
         handler_cell.borrow_mut().after_drain(&mut disable);
         for k in disable.drain(..) {
             let key = ((u64::from(k.tgid)) << 32) | u64::from(k.fd as u32);
@@ -290,10 +328,14 @@ fn run(
     if let Err(e) = ring.consume() {
         tracing::debug!(error = %e, "final drain failed");
     }
+    drop(tls_links);
+    if let Some(Ok(t)) = scanner {
+        let _ = t.join();
+    }
 }
 
 fn read_bpf_stats(skel: &SocketTraceSkel<'_>, stats: &SharedStats) {
-    for i in 0..6u32 {
+    for i in 0..7u32 {
         let Ok(Some(per_cpu)) = skel.maps.stats.lookup_percpu(&i.to_ne_bytes(), MapFlags::ANY) else {
             continue;
         };

@@ -23,6 +23,20 @@ pub(crate) enum ProtoState {
 /// How many data chunks are looked at before a connection is declared not-ours.
 const MAX_INFER_TRIES: u32 = 4;
 
+/// One data event, as the connection sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Chunk<'a> {
+    pub dir: Direction,
+    /// Stream position of `data[0]` (plaintext positions when `tls`).
+    pub pos: u64,
+    /// Bytes moved from `pos` on (more than `data` when capture was cut).
+    pub msg_size: u32,
+    pub wall_ns: u64,
+    pub data: &'a [u8],
+    /// TLS-library plaintext rather than syscall payload.
+    pub tls: bool,
+}
+
 /// Per-connection state.
 pub(crate) struct Conn {
     pub meta: ConnMeta,
@@ -40,6 +54,10 @@ pub(crate) struct Conn {
     pub last_ns: u64,
     /// BPF was asked to stop sending payload.
     pub disabled: bool,
+    /// Payload comes from a TLS library's plaintext (positions in `tls_bytes`).
+    pub tls: bool,
+    /// Plaintext bytes per direction (highest pos + size seen) once `tls`.
+    pub tls_bytes: [u64; 2],
     /// The peer is on this host and local client sides are not recorded (unless the protocol
     /// asks for them): once classified as a client, the connection only counts bytes.
     pub skip_if_client: bool,
@@ -101,8 +119,15 @@ impl Conn {
             open_reported: false,
             last_ns: o.ts_ns,
             disabled: false,
+            tls: false,
+            tls_bytes: [0; 2],
             skip_if_client: !local_clients && local_peer(o.local, o.remote),
         }
+    }
+
+    /// Bytes per direction of the stream the session parses (plaintext once `tls`).
+    fn stream_bytes(&self) -> [u64; 2] {
+        if self.tls { self.tls_bytes } else { self.bytes }
     }
 
     /// The protocol for `conn_stats` (unknown until classified).
@@ -114,18 +139,41 @@ impl Conn {
         }
     }
 
-    /// Accounts one chunk; returns `true` when the connection should no longer receive payload.
-    pub fn on_data(
-        &mut self,
-        dir: Direction,
-        pos: u64,
-        msg_size: u32,
-        wall_ns: u64,
-        data: &[u8],
-        cfg: &ProtocolConfig,
-    ) -> bool {
+    /// TLS plaintext arrived: from now on the connection is parsed from the TLS library's plaintext
+    /// stream (its own positions, from 0) and syscall payload (ciphertext) is ignored.
+    fn switch_to_tls(&mut self) {
+        self.tls = true;
+        self.meta.encrypted = true;
+        self.proto = ProtoState::Unknown { tries: 0 };
+        self.next_pos = [0; 2];
+        self.tls_bytes = [0; 2];
+    }
+
+    /// Accounts one chunk; returns `true` when the connection should no longer receive syscall
+    /// payload.
+    pub fn on_data(&mut self, ch: &Chunk<'_>, cfg: &ProtocolConfig) -> bool {
+        let Chunk {
+            dir,
+            pos,
+            msg_size,
+            wall_ns,
+            data,
+            tls,
+        } = *ch;
         let i = idx(dir);
-        self.bytes[i] = self.bytes[i].max(pos.saturating_add(u64::from(msg_size)));
+        if tls && !self.tls {
+            self.switch_to_tls();
+        }
+        let end = pos.saturating_add(u64::from(msg_size));
+        match (tls, self.tls) {
+            (false, true) => {
+                // Ciphertext of a connection whose plaintext is traced: bytes only.
+                self.bytes[i] = self.bytes[i].max(end);
+                return false;
+            }
+            (true, _) => self.tls_bytes[i] = self.tls_bytes[i].max(end),
+            (false, false) => self.bytes[i] = self.bytes[i].max(end),
+        }
         if data.is_empty() && matches!(self.proto, ProtoState::Unknown { .. }) {
             return false;
         }
@@ -144,7 +192,7 @@ impl Conn {
                     // Parsing starts at this chunk in this direction; the other direction starts at
                     // its next chunk.
                     self.next_pos[i] = pos;
-                    self.next_pos[1 - i] = self.bytes[1 - i];
+                    self.next_pos[1 - i] = self.stream_bytes()[1 - i];
                 }
                 None => {
                     *tries += 1;
@@ -204,9 +252,10 @@ impl Conn {
             && let Some(w) = writers.get(proto)
         {
             // Bytes that never arrived (ring loss, capture limit) at the tail are a gap.
+            let stream = if self.tls { self.tls_bytes } else { self.bytes };
             for (i, d) in [Direction::Egress, Direction::Ingress].into_iter().enumerate() {
-                if self.bytes[i] > self.next_pos[i] {
-                    session.gap(d, self.bytes[i] - self.next_pos[i]);
+                if stream[i] > self.next_pos[i] {
+                    session.gap(d, stream[i] - self.next_pos[i]);
                 }
             }
             session.close(&self.meta, now_wall_ns, w);

@@ -10,7 +10,7 @@ use seer_bpf::BootClock;
 use seer_bpf::socket::{ConnKey, SocketEvent, SocketEventHandler};
 use seer_protocols::{ProtocolConfig, SessionStats};
 
-use super::conn::{Conn, ProtoState, Writers, dir_of};
+use super::conn::{Chunk, Conn, ProtoState, Writers, dir_of};
 use super::conn_stats::ConnStats;
 use super::{Shared, TracerConfig};
 
@@ -176,11 +176,20 @@ impl SocketEventHandler for Handler {
                     return;
                 }
                 c.last_ns = d.ts_ns;
-                if c.on_data(dir_of(d.dir), d.pos, d.msg_size, wall, d.data, &self.cfg) && !c.disabled {
+                let ch = Chunk {
+                    dir: dir_of(d.dir),
+                    pos: d.pos,
+                    msg_size: d.msg_size,
+                    wall_ns: wall,
+                    data: d.data,
+                    tls: d.tls,
+                };
+                if c.on_data(&ch, &self.cfg) && !c.disabled {
                     c.disabled = true;
                     self.to_disable.push(d.key);
                 }
             }
+            SocketEvent::Exec(_) => {}
             SocketEvent::Close(cl) => {
                 let k = (cl.key.tgid, cl.key.fd);
                 if self.conns.get(&k).is_some_and(|(g, _)| *g == cl.key.gen_ns)

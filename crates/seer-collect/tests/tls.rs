@@ -1,0 +1,118 @@
+//! TLS plaintext through the OpenSSL uprobes (root only; skips loudly otherwise): a Python HTTPS
+//! server (Python's `ssl` → `SSL_read_ex`/`SSL_write_ex` in libssl.so.3) and `curl -k` (libcurl →
+//! `SSL_write`/`SSL_read`) on loopback; the requests must appear in `http_events` with
+//! `encrypted = true`, on both sides, with the right paths and statuses.
+
+mod bpf_common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use arrow::record_batch::RecordBatch;
+use bpf_common::*;
+use seer_collect::{SocketTracerCollector, TracerConfig};
+use seer_types::tables::HTTP_EVENTS;
+
+const SERVER: i64 = 2;
+const CLIENT: i64 = 1;
+
+/// A self-signed certificate and key made by Debian's `openssl`.
+fn self_signed(dir: &Path) -> (String, String) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let st = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl must be installed (tools/setup.sh test)");
+    assert!(st.success(), "openssl req failed");
+    let s = |p: &Path| p.to_str().expect("utf8 path").to_string();
+    (s(&cert), s(&key))
+}
+
+fn rows_of(b: &RecordBatch, pid: u32, role: i64) -> Vec<usize> {
+    let (p, r) = (pids(b), ints(b, "trace_role"));
+    rows_where(b, |i| p[i] == pid && r[i] == role)
+}
+
+#[test]
+fn https_requests_are_recorded_as_plaintext_on_both_sides() {
+    if !bpf_or_skip("https_requests_are_recorded_as_plaintext_on_both_sides") {
+        return;
+    }
+    let cfg = TracerConfig {
+        flush_interval: Duration::from_millis(200),
+        local_clients: true,
+        ..Default::default()
+    };
+    let mut c = SocketTracerCollector::start(&cfg).expect("socket tracer starts as root");
+    let sink = VecSink::default();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (cert, key) = self_signed(dir.path());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http_server.py");
+    let srv = python_server(dir.path(), &[script.to_str().expect("utf8"), "{port}", &cert, &key]);
+    // The server has mapped libssl by now; wait until the probes are on the file.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while c.stats().bpf.tls_files == 0 && std::time::Instant::now() < deadline {
+        collect_until(&mut c, &sink, Duration::from_millis(100), |_| false);
+    }
+    let ok = c.stats().bpf.tls_files > 0;
+    assert!(ok, "no TLS library attached: {:?}", c.stats().bpf);
+    let cases = [("/tls/one", 200), ("/status/404", 404), ("/status/201", 201)];
+    let mut clients = Vec::new();
+    for (path, want) in cases {
+        let (pid, out) = curl(&["-k", &format!("https://127.0.0.1:{}{path}", srv.port)]);
+        assert_eq!(out.trim(), want.to_string(), "curl {path}");
+        clients.push(pid);
+    }
+    let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
+        let b = s.table(&HTTP_EVENTS);
+        rows_of(&b, srv.pid, SERVER).len() >= cases.len() && clients.iter().all(|p| !rows_of(&b, *p, CLIENT).is_empty())
+    });
+    let b = sink.table(&HTTP_EVENTS);
+    let (paths, status, enc) = (strings(&b, "req_path"), ints(&b, "resp_status"), bools(&b, "encrypted"));
+    let summary: Vec<_> = (0..b.num_rows())
+        .map(|i| {
+            (
+                pids(&b)[i],
+                ints(&b, "trace_role")[i],
+                paths[i].clone(),
+                status[i],
+                enc[i],
+            )
+        })
+        .collect();
+    assert!(ok, "rows: {summary:?}; stats {:?}", c.stats());
+    let server = rows_of(&b, srv.pid, SERVER);
+    assert_eq!(server.len(), cases.len(), "{summary:?}");
+    let got: BTreeMap<&str, i64> = server.iter().map(|&i| (paths[i].as_str(), status[i])).collect();
+    let want: BTreeMap<&str, i64> = cases.iter().copied().collect();
+    assert_eq!(got, want);
+    assert!(
+        server.iter().all(|&i| enc[i]),
+        "server rows not marked encrypted: {summary:?}"
+    );
+    for (pid, (path, st)) in clients.iter().zip(cases) {
+        let rows = rows_of(&b, *pid, CLIENT);
+        assert_eq!(rows.len(), 1, "curl {pid}: {summary:?}");
+        assert_eq!(
+            (paths[rows[0]].as_str(), status[rows[0]], enc[rows[0]]),
+            (path, st, true)
+        );
+    }
+}

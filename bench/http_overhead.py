@@ -153,13 +153,15 @@ class Seer:
                            "px.display(df.groupby('req_path').agg(n=('latency', px.count)), 'n')\n")
         return sum(int(x["n"]) for x in rows.get("n", []))
 
-    def settle_rows(self, timeout=60):
-        """Polls until the server-side http_events count is unchanged for 2 s; returns (rows, seconds)."""
+    def settle_rows(self, expected=0, timeout=90):
+        """Polls until the agent has worked off the ring: the server-side http_events count is unchanged
+        for 2 s once it reaches `expected` (6 s while below it: the agent may still be draining, or
+        rows were lost); returns (rows, seconds)."""
         start, last, same_since = time.time(), -1, None
         while time.time() - start < timeout:
             n = self.server_rows()
             if n == last and n > 0:
-                if same_since and time.time() - same_since >= 2:
+                if same_since and time.time() - same_since >= (2 if n >= expected else 6):
                     break
             else:
                 last, same_since = n, time.time()
@@ -201,7 +203,7 @@ def traced_round(binary, tmp, port, duration, hooks):
     bpf1 = bpf_prog_stats()
     # The agent's CPU for these requests includes working off what the ring buffer still holds:
     # wait until the server-side row count stops growing before reading it.
-    r["server_rows"], r["catch_up_s"] = seer.settle_rows()
+    r["server_rows"], r["catch_up_s"] = seer.settle_rows(r["requests"])
     cpu1 = proc_cpu_s(seer.proc.pid)
     r["agent_cpu_us_per_req"] = (cpu1 - cpu0) * 1e6 / r["requests"]
     if bpf0 and bpf1:
@@ -266,14 +268,16 @@ def main():
         delay = max(1, round(conns * 1000 / (traced * 0.5) - lat_ms))
         d0 = seer.tracer_drops()
         half = wrk(port, a.duration, conns, delay)
-        seer.settle_rows()
+        half_rows, _ = seer.settle_rows(half["requests"])
         d1 = seer.tracer_drops()
         full = wrk(port, a.duration)
-        seer.settle_rows()
+        all_rows, _ = seer.settle_rows(half["requests"] + full["requests"])
         d2 = seer.tracer_drops()
         seer.stop()
-        result["half_rate"] = {"rps": half["rps"], "target_rps": traced * 0.5, "delay_ms": delay, "drops": d1 - d0}
-        result["max_rate"] = {"rps": full["rps"], "drops": d2 - d1}
+        result["half_rate"] = {"rps": half["rps"], "target_rps": traced * 0.5, "delay_ms": delay, "drops": d1 - d0,
+                               "requests": half["requests"], "server_rows": half_rows}
+        result["max_rate"] = {"rps": full["rps"], "drops": d2 - d1, "requests": full["requests"],
+                              "server_rows": all_rows - half_rows}
 
         # Overload: a 64 KiB ring buffer cannot hold 100 ms of traffic; drops must be counted and
         # `seer run` over that window must warn.

@@ -1,14 +1,16 @@
 //! Seer's BPF programs (C with CO-RE, in `bpf/`) and safe loaders for them (libbpf-rs skeletons).
 //!
-//! - [`socket::SocketTracer`]: raw syscall tracepoints (`tp_btf/sys_enter`, `tp_btf/sys_exit`) that
-//!   follow every AF_INET/AF_INET6 socket on the host (except Seer's own process) and deliver
-//!   connection open/close events and payload chunks, with per-CPU drop counters.
+//! - [`socket::SocketTracer`]: syscall tracepoints (raw `tp_btf/sys_enter`/`sys_exit`, or the
+//!   per-syscall `syscalls:sys_*_X`) that follow every AF_INET/AF_INET6 socket on the host (except
+//!   Seer's own process), plus uprobes on OpenSSL's `SSL_write`/`SSL_read` for TLS plaintext; they
+//!   deliver connection open/close events and payload chunks, with per-CPU drop counters.
 //! - [`proc_exit::ProcExitTracer`]: `tp_btf/sched_process_exit` for thread-group leaders.
 //!
 //! Each tracer owns one thread that loads and attaches its programs, drains its ring buffer on a
 //! fixed interval and hands decoded events to a caller-supplied handler on that thread. This crate
 //! decodes bytes into typed events and nothing more: it knows no protocol. kprobes and fentry are not
-//! used (they are refused on locked-down kernels); nothing here needs tracefs.
+//! used (they are refused on locked-down kernels); the default hooks need no tracefs (the per-syscall
+//! tracepoint mode mounts it when missing).
 //!
 //! Needs root (CAP_BPF + CAP_PERFMON) and kernel BTF (`/sys/kernel/btf/vmlinux`); [`bpf_support`]
 //! tells whether this process can load BPF at all, for tests that must skip loudly otherwise.
@@ -19,6 +21,7 @@ pub mod proc_exit;
 mod skel;
 pub mod socket;
 mod thread;
+mod tracefs;
 
 pub use clock::{BootClock, monotonic_ns};
 pub use error::BpfError;

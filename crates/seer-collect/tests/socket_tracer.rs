@@ -163,37 +163,24 @@ fn loopback_clients_count_bytes_but_record_no_rows_by_default() {
     assert!(ok, "conn_stats lacks the curl client connections");
 }
 
-/// Mounts tracefs at /sys/kernel/tracing when it is not there (root only).
-fn tracefs_mounted() -> Result<(), String> {
-    if Path::new("/sys/kernel/tracing/events/syscalls").is_dir() {
-        return Ok(());
-    }
-    let out = std::process::Command::new("mount")
-        .args(["-t", "tracefs", "nodev", "/sys/kernel/tracing"])
-        .output()
-        .map_err(|e| format!("running mount: {e}"))?;
-    match Path::new("/sys/kernel/tracing/events/syscalls").is_dir() {
-        true => Ok(()),
-        false => Err(format!(
-            "tracefs could not be mounted: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )),
-    }
-}
-
 #[test]
 fn per_syscall_tracepoints_see_the_same_requests() {
     let name = "per_syscall_tracepoints_see_the_same_requests";
     if !bpf_or_skip(name) {
         return;
     }
-    tracefs_mounted().unwrap_or_else(|why| panic!("{name}: {why}"));
     let mut cfg = TracerConfig {
         flush_interval: Duration::from_millis(200),
         ..Default::default()
     };
     cfg.bpf.hooks = SyscallHooks::SyscallTracepoints;
+    // The tracer mounts tracefs itself when it is missing.
     let mut c = SocketTracerCollector::start(&cfg).expect("tracer with syscall tracepoints");
+    assert_eq!(
+        c.hooks(),
+        SyscallHooks::SyscallTracepoints,
+        "{name}: fell back to raw tracepoints"
+    );
     let sink = VecSink::default();
     let srv = fixture_server();
     for i in 0..3 {

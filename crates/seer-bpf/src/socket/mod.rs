@@ -50,8 +50,8 @@ pub enum SyscallHooks {
     /// filters on the syscall number; needs no tracefs.
     #[default]
     RawTracepoints,
-    /// `syscalls:sys_enter_X` / `sys_exit_X` for the 15 traced syscalls only; needs tracefs mounted
-    /// at /sys/kernel/tracing.
+    /// `syscalls:sys_enter_X` / `sys_exit_X` for the 15 traced syscalls only; tracefs is mounted at
+    /// /sys/kernel/tracing if missing (if that fails, the raw tracepoints are used, with a warning).
     SyscallTracepoints,
 }
 
@@ -64,9 +64,6 @@ impl SyscallHooks {
         }
     }
 }
-
-/// Where libbpf looks up per-syscall tracepoint ids.
-const TRACEFS_SYSCALLS: &str = "/sys/kernel/tracing/events/syscalls";
 
 impl Default for SocketTraceConfig {
     fn default() -> Self {
@@ -99,12 +96,6 @@ impl SocketTraceConfig {
             return Err(BpfError::Config(format!(
                 "chunk_limit {} not in 1..={MAX_CHUNKS}",
                 self.chunk_limit
-            )));
-        }
-        if self.hooks == SyscallHooks::SyscallTracepoints && !std::path::Path::new(TRACEFS_SYSCALLS).is_dir() {
-            return Err(BpfError::Config(format!(
-                "syscall tracepoints need tracefs ({TRACEFS_SYSCALLS} is missing): mount it with \
-                 `mount -t tracefs nodev /sys/kernel/tracing`, or use the raw tracepoints (the default)"
             )));
         }
         Ok(())
@@ -177,6 +168,7 @@ impl SharedStats {
 pub struct SocketTracer {
     stop: Arc<AtomicBool>,
     stats: Arc<SharedStats>,
+    hooks: SyscallHooks,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -189,6 +181,14 @@ impl SocketTracer {
             return Err(BpfError::Unsupported(why));
         }
         crate::raise_memlock();
+        let mut cfg = cfg;
+        if cfg.hooks == SyscallHooks::SyscallTracepoints
+            && let Err(why) = crate::tracefs::ensure()
+        {
+            tracing::warn!(reason = %why, "syscall tracepoints unavailable; using the raw tracepoints");
+            cfg.hooks = SyscallHooks::RawTracepoints;
+        }
+        let hooks = cfg.hooks;
         let stop = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(SharedStats::default());
         let (s, st) = (stop.clone(), stats.clone());
@@ -196,8 +196,14 @@ impl SocketTracer {
         Ok(Self {
             stop,
             stats,
+            hooks,
             thread: Some(thread),
         })
+    }
+
+    /// The hooks in use (the requested ones, unless they were unavailable).
+    pub fn hooks(&self) -> SyscallHooks {
+        self.hooks
     }
 
     /// Current counters.

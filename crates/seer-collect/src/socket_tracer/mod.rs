@@ -155,6 +155,11 @@ impl SocketTracerCollector {
         })
     }
 
+    /// The syscall hooks in use.
+    pub fn hooks(&self) -> seer_bpf::socket::SyscallHooks {
+        self.tracer.hooks()
+    }
+
     /// Current counters.
     pub fn stats(&self) -> SocketTracerStats {
         let (sessions, connections, buffered_bytes) = *self.shared.sessions.lock().unwrap_or_else(|e| e.into_inner());

@@ -78,8 +78,11 @@ pub(crate) struct CollectSection {
     /// recorded anyway; off by default, as in Pixie).
     pub trace_local_clients: bool,
     /// Kernel hooks for the syscalls: `raw_tracepoints` (default: tp_btf sys_enter/sys_exit) or
-    /// `syscall_tracepoints` (syscalls:sys_enter_X/sys_exit_X; needs tracefs mounted).
+    /// `syscall_tracepoints` (syscalls:sys_enter_X/sys_exit_X; tracefs is mounted when missing).
     pub syscall_hooks: HooksSetting,
+    /// TLS plaintext through uprobes on OpenSSL's SSL_write/SSL_read (libssl.so* and executables
+    /// that define them).
+    pub trace_tls: bool,
 }
 
 /// `[collect] syscall_hooks`.
@@ -138,6 +141,7 @@ impl Default for CollectSection {
             ring_buffer: ByteSize::b(u64::from(d.socket_tracer.bpf.ring_bytes)),
             trace_local_clients: d.socket_tracer.local_clients,
             syscall_hooks: HooksSetting::default(),
+            trace_tls: d.socket_tracer.bpf.tls,
         }
     }
 }
@@ -156,6 +160,7 @@ impl Config {
         st.bpf.max_payload = c.max_payload_bytes;
         st.bpf.chunk_limit = c.chunk_limit;
         st.local_clients = c.trace_local_clients;
+        st.bpf.tls = c.trace_tls;
         st.bpf.hooks = match c.syscall_hooks {
             HooksSetting::RawTracepoints => seer_collect::SyscallHooks::RawTracepoints,
             HooksSetting::SyscallTracepoints => seer_collect::SyscallHooks::SyscallTracepoints,

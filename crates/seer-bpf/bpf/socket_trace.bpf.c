@@ -91,14 +91,28 @@ struct {
 	__type(value, __u64);
 } conn_disabled SEC(".maps");
 
-/* The traced syscall a thread is in: task-local storage (a pointer in task_struct, no hashing),
- * cheaper than a pid_tgid-keyed hash map on the two hottest paths. */
+/* A TLS-library call in progress on a thread (uprobes, see below). */
+struct tls_call {
+	__u64 ssl;
+	__u64 buf;
+	__u64 outp; /* size_t * of the _ex variants (bytes moved), else 0 */
+	__s32 fd;   /* socket fd used inside the call, -1 if none yet */
+	__u32 op;   /* TLS_WRITE / TLS_READ; 0 = not in a call */
+};
+
+/* Per-thread state in task-local storage (a pointer in task_struct, no hashing): the traced syscall
+ * the thread is in, and the TLS call around it. One lookup per hook. */
+struct thread_state {
+	struct args sc;
+	struct tls_call tls;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct args);
-} active SEC(".maps");
+	__type(value, struct thread_state);
+} threads SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -583,26 +597,12 @@ static __always_inline bool traced_nr(long nr)
 #define TLS_WRITE 1
 #define TLS_READ 2
 
-struct tls_call {
-	__u64 ssl;
-	__u64 buf;
-	__u64 outp; /* size_t * of the _ex variants (bytes moved), else 0 */
-	__s32 fd;   /* socket fd used inside the call, -1 if none yet */
-	__u32 op;   /* TLS_WRITE / TLS_READ; 0 = not in a call */
-};
 
 struct tls_key {
 	__u64 ssl;
 	__u32 tgid;
 	__u32 pad;
 };
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct tls_call);
-} tls_calls SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -612,12 +612,11 @@ struct {
 } tls_fds SEC(".maps");
 
 /* Inside a TLS call, the first socket syscall names the connection. */
-static __always_inline void tls_note_fd(long id, __u64 fd)
+static __always_inline void tls_note_fd(struct tls_call *tc, long id, __u64 fd)
 {
 	if (id == NR_close || id == NR_connect || id == NR_accept || id == NR_accept4)
 		return;
-	struct tls_call *tc = bpf_task_storage_get(&tls_calls, bpf_get_current_task_btf(), 0, 0);
-	if (tc && tc->op && tc->fd < 0)
+	if (tc->op && tc->fd < 0)
 		tc->fd = (__s32)fd;
 }
 
@@ -625,12 +624,13 @@ static __always_inline int tls_enter(__u32 op, void *ssl, void *buf, void *outp)
 {
 	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
 		return 0;
-	struct tls_call *tc = bpf_task_storage_get(&tls_calls, bpf_get_current_task_btf(), 0,
-						   BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!tc) {
+	struct thread_state *ts = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
+							BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!ts) {
 		stat_add(STAT_ARGS_LOST, 1);
 		return 0;
 	}
+	struct tls_call *tc = &ts->tls;
 	tc->ssl = (__u64)ssl;
 	tc->buf = (__u64)buf;
 	tc->outp = (__u64)outp;
@@ -676,11 +676,11 @@ __noinline int on_tls(__u32 tgid, struct tls_call *tc, __u64 bytes, __u64 ts)
 
 static __always_inline int tls_exit(long ret)
 {
-	struct tls_call *cur = bpf_task_storage_get(&tls_calls, bpf_get_current_task_btf(), 0, 0);
-	if (!cur || !cur->op)
+	struct thread_state *ts = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	if (!ts || !ts->tls.op)
 		return 0;
-	struct tls_call tc = *cur;
-	cur->op = 0;
+	struct tls_call tc = ts->tls;
+	ts->tls.op = 0;
 	__u64 bytes = 0;
 	if (tc.outp) {
 		if (ret == 1 && bpf_probe_read_user(&bytes, sizeof(bytes), (void *)tc.outp))
@@ -762,13 +762,14 @@ static __always_inline int sys_enter(long id, __u64 a1, __u64 a2, __u64 a3)
 		if (!bpf_map_lookup_elem(&conns, &key) && (id == NR_close || !inet_socket((int)a1)))
 			return 0;
 	}
-	tls_note_fd(id, a1);
-	struct args *slot = bpf_task_storage_get(&active, bpf_get_current_task_btf(), 0,
-						 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!slot) {
+	struct thread_state *ts = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
+							BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!ts) {
 		stat_add(STAT_ARGS_LOST, 1);
 		return 0;
 	}
+	tls_note_fd(&ts->tls, id, a1);
+	struct args *slot = &ts->sc;
 	slot->nr = (__u32)id;
 	slot->a1 = a1;
 	slot->a2 = a2;
@@ -780,7 +781,8 @@ static __always_inline int sys_enter(long id, __u64 a1, __u64 a2, __u64 a3)
 /* Exit of a traced syscall `nr` that returned `ret`. */
 static __always_inline int sys_exit(long nr, long ret)
 {
-	struct args *ap = bpf_task_storage_get(&active, bpf_get_current_task_btf(), 0, 0);
+	struct thread_state *th = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	struct args *ap = th ? &th->sc : NULL;
 	if (!ap || !ap->valid || ap->nr != (__u32)nr)
 		return 0;
 	struct args a = *ap;

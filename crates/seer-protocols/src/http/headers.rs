@@ -10,34 +10,53 @@
 /// Renders headers as a JSON object of at most `max_bytes` bytes (when `max_bytes` ≥ 64).
 pub(crate) fn to_json(headers: &[(String, String)], max_bytes: usize) -> String {
     let mut sorted: Vec<&(String, String)> = headers.iter().collect();
-    sorted.sort_by_cached_key(|(n, _)| n.to_ascii_lowercase());
-    let mut out = String::from("{");
-    let mut omitted = 0usize;
+    // Stable: repeated names keep their arrival order.
+    sorted.sort_by(|a, b| ci_cmp(&a.0, &b.0));
     const RESERVE: usize = 48;
+    let limit = max_bytes.max(RESERVE + 2);
+    let mut out: Vec<u8> = Vec::with_capacity(64 + headers.len() * 48);
+    out.push(b'{');
+    let mut member: Vec<u8> = Vec::with_capacity(128);
+    let mut omitted = 0usize;
     for (name, value) in sorted {
-        let member = format!("{}:{}", quote(name), quote(value));
+        member.clear();
+        push_json_str(&mut member, name);
+        member.push(b':');
+        push_json_str(&mut member, value);
         let sep = usize::from(out.len() > 1);
-        if omitted == 0 && out.len() + sep + member.len() + 1 + RESERVE <= max_bytes.max(RESERVE + 2) {
+        if omitted == 0 && out.len() + sep + member.len() + 1 + RESERVE <= limit {
             if sep == 1 {
-                out.push(',');
+                out.push(b',');
             }
-            out.push_str(&member);
+            out.extend_from_slice(&member);
         } else {
             omitted += 1;
         }
     }
     if omitted > 0 {
         if out.len() > 1 {
-            out.push(',');
+            out.push(b',');
         }
-        out.push_str(&format!("\"[TRUNCATED]\":\"{omitted} headers omitted\""));
+        out.extend_from_slice(format!("\"[TRUNCATED]\":\"{omitted} headers omitted\"").as_bytes());
     }
-    out.push('}');
-    out
+    out.push(b'}');
+    // Escaped valid UTF-8 stays valid UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| "{}".to_string())
 }
 
-fn quote(s: &str) -> String {
-    serde_json::Value::from(s).to_string()
+/// ASCII case-insensitive ordering of header names.
+fn ci_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Appends `s` as a JSON string literal (serde_json's escaping, no intermediate value).
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    if serde_json::to_writer(&mut *out, s).is_err() {
+        // Writing a &str into a Vec cannot fail; keep the output well-formed regardless.
+        out.extend_from_slice(b"\"\"");
+    }
 }
 
 #[cfg(test)]

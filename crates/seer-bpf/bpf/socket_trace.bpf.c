@@ -114,6 +114,18 @@ struct {
 	__type(value, struct thread_state);
 } threads SEC(".maps");
 
+static __always_inline void stat_add(__u32 idx, __u64 v);
+
+/* This thread's state, created on first use (NULL, counted, if storage cannot be had). */
+static __always_inline struct thread_state *thread_state(void)
+{
+	struct thread_state *ts = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
+							BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!ts)
+		stat_add(STAT_ARGS_LOST, 1);
+	return ts;
+}
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -624,12 +636,9 @@ static __always_inline int tls_enter(__u32 op, void *ssl, void *buf, void *outp)
 {
 	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
 		return 0;
-	struct thread_state *ts = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
-							BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!ts) {
-		stat_add(STAT_ARGS_LOST, 1);
+	struct thread_state *ts = thread_state();
+	if (!ts)
 		return 0;
-	}
 	struct tls_call *tc = &ts->tls;
 	tc->ssl = (__u64)ssl;
 	tc->buf = (__u64)buf;
@@ -762,12 +771,9 @@ static __always_inline int sys_enter(long id, __u64 a1, __u64 a2, __u64 a3)
 		if (!bpf_map_lookup_elem(&conns, &key) && (id == NR_close || !inet_socket((int)a1)))
 			return 0;
 	}
-	struct thread_state *ts = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
-							BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!ts) {
-		stat_add(STAT_ARGS_LOST, 1);
+	struct thread_state *ts = thread_state();
+	if (!ts)
 		return 0;
-	}
 	tls_note_fd(&ts->tls, id, a1);
 	struct args *slot = &ts->sc;
 	slot->nr = (__u32)id;

@@ -44,6 +44,7 @@ impl MysqlSession {
             None => [None, None],
         };
         Self {
+            state: State::with_cap(cfg.max_buffer_bytes),
             role,
             cfg,
             parsers: [PacketParser::default(), PacketParser::default()],
@@ -53,7 +54,6 @@ impl MysqlSession {
             queued_bytes: [0; 2],
             handshake: false,
             encrypted: false,
-            state: State::default(),
             stats: SessionStats::default(),
         }
     }

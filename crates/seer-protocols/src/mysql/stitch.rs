@@ -41,9 +41,18 @@ pub(crate) enum Outcome {
 #[derive(Debug, Default)]
 pub(crate) struct State {
     stmts: HashMap<u32, Prepared>,
+    cap: usize,
 }
 
 impl State {
+    /// A state whose statements hold at most about `cap` bytes (beyond it they are forgotten).
+    pub(crate) fn with_cap(cap: usize) -> Self {
+        Self {
+            stmts: HashMap::new(),
+            cap,
+        }
+    }
+
     pub(crate) fn held_bytes(&self) -> usize {
         self.stmts
             .values()
@@ -266,7 +275,7 @@ fn prepare(w: &mut Walk<'_>, query: String, st: &mut State) -> Result<(i64, Stri
         definitions(w, cols)?;
         optional_eof(w)?;
     }
-    if st.stmts.len() >= MAX_STMTS && !st.stmts.contains_key(&id) {
+    if st.stmts.len() >= MAX_STMTS && !st.stmts.contains_key(&id) || st.held_bytes() > st.cap {
         st.stmts.clear();
     }
     st.stmts.insert(

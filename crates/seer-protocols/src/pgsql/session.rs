@@ -43,6 +43,8 @@ impl PgsqlSession {
             Some(Direction::Ingress) => [Some(MessageKind::Response), Some(MessageKind::Request)],
             None => [None, None],
         };
+        let mut state = State::default();
+        state.set_cap(cfg.max_buffer_bytes);
         Self {
             role,
             cfg,
@@ -52,7 +54,7 @@ impl PgsqlSession {
             resps: VecDeque::new(),
             queued_bytes: [0; 2],
             row_run: 0,
-            state: State::default(),
+            state,
             stats: SessionStats::default(),
         }
     }

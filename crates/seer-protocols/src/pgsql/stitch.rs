@@ -56,6 +56,7 @@ pub(crate) struct State {
     portals: HashMap<String, Portal>,
     /// The server agreed to TLS/GSS encryption: the rest is ciphertext.
     pub encrypted: bool,
+    cap: usize,
 }
 
 impl State {
@@ -69,15 +70,21 @@ impl State {
         s + p
     }
 
+    /// Bytes the remembered statements and portals may hold (beyond it they are forgotten).
+    pub(crate) fn set_cap(&mut self, cap: usize) {
+        self.cap = cap;
+    }
+
     fn put_stmt(&mut self, name: String, s: Stmt) {
-        if self.stmts.len() >= MAX_NAMED && !self.stmts.contains_key(&name) {
+        if self.stmts.len() >= MAX_NAMED && !self.stmts.contains_key(&name) || self.held_bytes() > self.cap {
             self.stmts.clear();
+            self.portals.clear();
         }
         self.stmts.insert(name, s);
     }
 
     fn put_portal(&mut self, name: String, p: Portal) {
-        if self.portals.len() >= MAX_NAMED && !self.portals.contains_key(&name) {
+        if self.portals.len() >= MAX_NAMED && !self.portals.contains_key(&name) || self.held_bytes() > self.cap {
             self.portals.clear();
         }
         self.portals.insert(name, p);

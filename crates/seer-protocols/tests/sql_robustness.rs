@@ -95,6 +95,40 @@ fn pgsql_tls_accepted_stops_parsing() {
 }
 
 #[test]
+fn pgsql_gss_refused_then_plaintext_queries() {
+    let mut s = Pgsql.new_session(TraceRole::Server, &ProtocolConfig::default());
+    let mut startup = vec![0, 0, 0, 0, 0, 3, 0, 0];
+    startup.extend_from_slice(b"user\0bob\0\0");
+    let n = startup.len() as u32;
+    startup[..4].copy_from_slice(&n.to_be_bytes());
+    let rows = pg_run(
+        s.as_mut(),
+        &[
+            (IN, 1, vec![0, 0, 0, 8, 4, 210, 22, 48]),
+            (OUT, 2, b"N".to_vec()),
+            (IN, 3, startup),
+            (
+                OUT,
+                4,
+                [pg(b'R', &0i32.to_be_bytes()), pg(b'S', b"a\0b\0"), pg(b'Z', b"I")].concat(),
+            ),
+            (IN, 5, pg(b'Q', b"select v from t\0")),
+            (OUT, 6, query_answer("SELECT 1", &["x"])),
+        ],
+    );
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].resp, "v\nx\nSELECT 1");
+    assert!(s.wants_data());
+    // Accepted: the rest is ciphertext.
+    let mut t = Pgsql.new_session(TraceRole::Server, &ProtocolConfig::default());
+    pg_run(
+        t.as_mut(),
+        &[(IN, 1, vec![0, 0, 0, 8, 4, 210, 22, 48]), (OUT, 2, b"G".to_vec())],
+    );
+    assert!(!t.wants_data());
+}
+
+#[test]
 fn pgsql_huge_result_is_bounded_and_marked() {
     let cfg = ProtocolConfig::default();
     let mut s = Pgsql.new_session(TraceRole::Server, &cfg);

@@ -20,7 +20,7 @@ pub(crate) const SSL_REQUEST: u8 = 1;
 pub(crate) const GSSENC_REQUEST: u8 = 2;
 /// Pseudo tag of CancelRequest.
 pub(crate) const CANCEL_REQUEST: u8 = 3;
-/// Pseudo tag of the server's one-byte answer (`S` or `N`) to an SSL/GSS request.
+/// Pseudo tag of the server's one-byte answer (`S`, `G` or `N`) to an SSL/GSS request.
 pub(crate) const SSL_ANSWER: u8 = 4;
 
 const PROTOCOL_3: u32 = 196_608;
@@ -175,7 +175,7 @@ impl FrameParser {
             return Step::NeedMore;
         };
         let ts = self.stream.ts_here();
-        if kind == MessageKind::Response && self.ssl_answers_due > 0 && matches!(first, b'S' | b'N') {
+        if kind == MessageKind::Response && self.ssl_answers_due > 0 && matches!(first, b'S' | b'N' | b'G') {
             self.ssl_answers_due -= 1;
             self.stream.consume(1);
             return Step::Frame(self.frame(SSL_ANSWER, vec![first], false, ts));

@@ -155,6 +155,34 @@ fn pgsql_huge_result_is_bounded_and_marked() {
 }
 
 #[test]
+fn pgsql_long_parse_and_bind_are_cut_not_lost() {
+    let mut s = Pgsql.new_session(TraceRole::Server, &ProtocolConfig::default());
+    let long_query = format!("SELECT $1 /* {} */", "x".repeat(200_000));
+    let mut parse = b"\0".to_vec();
+    parse.extend_from_slice(long_query.as_bytes());
+    parse.extend_from_slice(&[0, 0, 0]);
+    let mut bind = b"\0\0\0\0\0\x01".to_vec();
+    bind.extend_from_slice(&100_000i32.to_be_bytes());
+    bind.extend(std::iter::repeat_n(b'v', 100_000));
+    bind.extend_from_slice(&[0, 0]);
+    let req = [pg(b'P', &parse), pg(b'B', &bind), pg(b'S', b"")].concat();
+    let mut events: Vec<(Direction, u64, Vec<u8>)> = req.chunks(16 * 1024).map(|c| (IN, 1, c.to_vec())).collect();
+    events.push((OUT, 2, [pg(b'1', b""), pg(b'2', b""), pg(b'Z', b"I")].concat()));
+    let rows = pg_run(s.as_mut(), &events);
+    let got: Vec<(&str, &str)> = rows.iter().map(|r| (r.req_cmd.as_str(), r.resp.as_str())).collect();
+    assert_eq!(got, vec![("Parse", "PARSE COMPLETE"), ("Bind", "BIND COMPLETE")]);
+    assert!(rows[0].req.starts_with("SELECT $1 /* xxx") && rows[0].req.ends_with("... [TRUNCATED]"));
+    assert!(
+        rows[1]
+            .req
+            .starts_with("portal= statement= parameters=[[format=kText value=vvv"),
+        "{}",
+        rows[1].req
+    );
+    assert!(rows.iter().all(|r| r.req.len() <= 1024 + 15));
+}
+
+#[test]
 fn pgsql_gap_in_answers_drops_the_query_and_recovers() {
     let mut s = Pgsql.new_session(TraceRole::Server, &ProtocolConfig::default());
     let mut w = PgsqlWriter::new();

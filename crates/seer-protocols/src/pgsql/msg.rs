@@ -175,6 +175,20 @@ pub(crate) fn parse(p: &[u8]) -> Option<Parse> {
     })
 }
 
+/// A Parse message cut by the framing (a very long query): the name and as much of the query as
+/// was kept.
+pub(crate) fn parse_cut(p: &[u8]) -> Parse {
+    let mut r = Reader::new(p);
+    let name = r.cstr().map(text).unwrap_or_default();
+    let rest = r.rest();
+    let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+    Parse {
+        name,
+        query: text(rest.get(..end).unwrap_or_default()),
+        param_oids: Vec::new(),
+    }
+}
+
 /// One bound parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Param {
@@ -194,6 +208,16 @@ pub(crate) struct Bind {
 }
 
 pub(crate) fn bind(p: &[u8]) -> Option<Bind> {
+    bind_from(p, false)
+}
+
+/// A Bind message cut by the framing (very long parameters): the parameters that were kept whole,
+/// the one being cut shown up to where it was cut.
+pub(crate) fn bind_cut(p: &[u8]) -> Option<Bind> {
+    bind_from(p, true)
+}
+
+fn bind_from(p: &[u8], cut: bool) -> Option<Bind> {
     let mut r = Reader::new(p);
     let portal = text(r.cstr()?);
     let statement = text(r.cstr()?);
@@ -213,13 +237,36 @@ pub(crate) fn bind(p: &[u8]) -> Option<Bind> {
             1 => fmts.first().copied().unwrap_or(false),
             _ => fmts.get(i).copied().unwrap_or(false),
         };
-        let len = r.be_i32()?;
+        let Some(len) = r.be_i32() else {
+            if cut {
+                break;
+            }
+            return None;
+        };
         let value = if len < 0 {
             None
         } else {
-            Some(r.take(len as usize)?.to_vec())
+            match r.take(len as usize) {
+                Some(v) => Some(v.to_vec()),
+                None if cut => {
+                    let mut v = r.rest().to_vec();
+                    v.extend_from_slice(crate::text::TRUNCATED_SUFFIX.as_bytes());
+                    params.push(Param { binary, value: Some(v) });
+                    break;
+                }
+                None => return None,
+            }
         };
         params.push(Param { binary, value });
+    }
+    if cut {
+        return Some(Bind {
+            portal,
+            statement,
+            params,
+            param_formats: fmts.len(),
+            result_binary: Vec::new(),
+        });
     }
     let nres = r.be_i16()?.max(0);
     let mut result_binary = Vec::new();

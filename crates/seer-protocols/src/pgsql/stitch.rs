@@ -214,8 +214,10 @@ fn simple_query(req: &Frame, resps: &VecDeque<Frame>) -> Outcome {
 
 fn parse(req: &Frame, first: Option<(usize, &Frame)>, st: &mut State) -> Outcome {
     let Some((i, f)) = first else { return Outcome::Wait };
-    let Some(p) = msg::parse(&req.payload) else {
-        return Outcome::Desync;
+    let p = match (msg::parse(&req.payload), req.truncated) {
+        (Some(p), _) => p,
+        (None, true) => msg::parse_cut(&req.payload),
+        (None, false) => return Outcome::Desync,
     };
     let resp = match f.tag {
         b'1' => {
@@ -236,7 +238,11 @@ fn parse(req: &Frame, first: Option<(usize, &Frame)>, st: &mut State) -> Outcome
 
 fn bind(req: &Frame, first: Option<(usize, &Frame)>, st: &mut State) -> Outcome {
     let Some((i, f)) = first else { return Outcome::Wait };
-    let Some(b) = msg::bind(&req.payload) else {
+    let parsed = match req.truncated {
+        false => msg::bind(&req.payload),
+        true => msg::bind_cut(&req.payload),
+    };
+    let Some(b) = parsed else {
         return Outcome::Desync;
     };
     let stmt = st.stmts.get(&b.statement).cloned().unwrap_or_default();

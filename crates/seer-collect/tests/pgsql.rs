@@ -232,3 +232,62 @@ fn psql_pgbench_and_extended_protocol_queries_are_recorded() {
         "password recorded"
     );
 }
+
+/// A `psql` session opened before the tracer starts: its later queries are still recorded (the
+/// connection is picked up mid-stream, from its next Query).
+#[test]
+fn a_session_opened_before_tracing_is_picked_up_mid_stream() {
+    use std::io::{BufRead, BufReader, Write};
+    if !bpf_or_skip("a_session_opened_before_tracing_is_picked_up_mid_stream") {
+        return;
+    }
+    let db = postgres(PASSWORD);
+    let mut child = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-p", &db.port.to_string(), "-U", "postgres", "-X", "-q", "-A", "-t"])
+        .env("PGPASSWORD", PASSWORD)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("psql");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut ask = |sql: &str, want: &str| {
+        writeln!(stdin, "{sql}").expect("write to psql");
+        stdin.flush().expect("flush");
+        let line = lines.next().expect("a line").expect("utf8");
+        assert_eq!(line, want);
+    };
+    ask("SELECT 'before';", "before");
+
+    let mut c = tracer();
+    let sink = VecSink::default();
+    std::thread::sleep(Duration::from_millis(500));
+    ask("SELECT 'after-1';", "after-1");
+    ask("SELECT 'after-' || 2;", "after-2");
+    drop(ask);
+    drop(stdin);
+    let _ = child.wait();
+
+    let port = i64::from(db.port);
+    let server_rows = |b: &RecordBatch| {
+        let ports = ints(b, "local_port");
+        rows_of(b)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, r)| r.1 == SERVER && ports[*i] == port)
+            .map(|(_, r)| (r.2, r.3, r.4))
+            .collect::<Vec<_>>()
+    };
+    let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
+        server_rows(&s.table(&PGSQL_EVENTS)).len() >= 2
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
+    let rows = server_rows(&sink.table(&PGSQL_EVENTS));
+    assert!(ok, "{rows:#?} {:?}", c.stats());
+    let want = vec![
+        ("Query".to_string(), "SELECT 'after-1';".to_string(), "?column?\nafter-1\nSELECT 1".to_string()),
+        ("Query".to_string(), "SELECT 'after-' || 2;".to_string(), "?column?\nafter-2\nSELECT 1".to_string()),
+    ];
+    assert_eq!(rows, want);
+}

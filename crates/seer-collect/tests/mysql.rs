@@ -168,3 +168,77 @@ fn mariadb_text_and_binary_protocol_commands_are_recorded() {
         "password recorded"
     );
 }
+
+/// A `mariadb` session opened before the tracer starts: its later queries are still recorded on the
+/// client side and the server side (picked up mid-stream, from the next command).
+#[test]
+fn a_session_opened_before_tracing_is_picked_up_mid_stream() {
+    use std::io::{BufRead, BufReader, Write};
+    if !bpf_or_skip("a_session_opened_before_tracing_is_picked_up_mid_stream") {
+        return;
+    }
+    let db = mariadb();
+    let sock = db.dir.path().join("mysqld.sock");
+    let setup = format!(
+        "CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'; CREATE USER 'app'@'localhost' IDENTIFIED BY '{PASSWORD}';\
+         GRANT ALL ON *.* TO 'app'@'127.0.0.1'; GRANT ALL ON *.* TO 'app'@'localhost';"
+    );
+    run_ok(&mut mariadb_socket(&sock, &setup));
+    let mut child = Command::new("mariadb")
+        .args([
+            "--no-defaults",
+            "-h127.0.0.1",
+            &format!("-P{}", db.port),
+            "-uapp",
+            &format!("-p{PASSWORD}"),
+        ])
+        .args(["--unbuffered", "-N", "-B"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mariadb client");
+    let client_pid = child.id();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut ask = |sql: &str, want: &str| {
+        writeln!(stdin, "{sql}").expect("write to mariadb");
+        stdin.flush().expect("flush");
+        let line = lines.next().expect("a line").expect("utf8");
+        assert_eq!(line, want);
+    };
+    ask("SELECT 'before';", "before");
+
+    let mut c = tracer();
+    let sink = VecSink::default();
+    std::thread::sleep(Duration::from_millis(500));
+    ask("SELECT 'after-1';", "after-1");
+    ask("SELECT CONCAT('after-', 2);", "after-2");
+    drop(stdin);
+    let _ = child.wait();
+
+    let rows_for = |b: &RecordBatch, pid: u32, role: i64| {
+        rows_of(b)
+            .into_iter()
+            .filter(|r| r.0 == pid && r.1 == role && r.2 == 3)
+            .map(|r| (r.3, r.4, r.5))
+            .collect::<Vec<_>>()
+    };
+    let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
+        let b = s.table(&MYSQL_EVENTS);
+        rows_for(&b, db.pid, SERVER).len() >= 2 && rows_for(&b, client_pid, CLIENT).len() >= 2
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
+    let b = sink.table(&MYSQL_EVENTS);
+    let want = vec![
+        ("SELECT 'after-1'".to_string(), 2, "Resultset rows = 1".to_string()),
+        (
+            "SELECT CONCAT('after-', 2)".to_string(),
+            2,
+            "Resultset rows = 1".to_string(),
+        ),
+    ];
+    assert!(ok, "{:#?} {:?}", rows_of(&b), c.stats());
+    assert_eq!(rows_for(&b, client_pid, CLIENT), want);
+    assert_eq!(rows_for(&b, db.pid, SERVER), want);
+}

@@ -243,7 +243,18 @@ fn a_session_opened_before_tracing_is_picked_up_mid_stream() {
     }
     let db = postgres(PASSWORD);
     let mut child = Command::new("psql")
-        .args(["-h", "127.0.0.1", "-p", &db.port.to_string(), "-U", "postgres", "-X", "-q", "-A", "-t"])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &db.port.to_string(),
+            "-U",
+            "postgres",
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+        ])
         .env("PGPASSWORD", PASSWORD)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -264,7 +275,6 @@ fn a_session_opened_before_tracing_is_picked_up_mid_stream() {
     std::thread::sleep(Duration::from_millis(500));
     ask("SELECT 'after-1';", "after-1");
     ask("SELECT 'after-' || 2;", "after-2");
-    drop(ask);
     drop(stdin);
     let _ = child.wait();
 
@@ -286,8 +296,16 @@ fn a_session_opened_before_tracing_is_picked_up_mid_stream() {
     let rows = server_rows(&sink.table(&PGSQL_EVENTS));
     assert!(ok, "{rows:#?} {:?}", c.stats());
     let want = vec![
-        ("Query".to_string(), "SELECT 'after-1';".to_string(), "?column?\nafter-1\nSELECT 1".to_string()),
-        ("Query".to_string(), "SELECT 'after-' || 2;".to_string(), "?column?\nafter-2\nSELECT 1".to_string()),
+        (
+            "Query".to_string(),
+            "SELECT 'after-1';".to_string(),
+            "?column?\nafter-1\nSELECT 1".to_string(),
+        ),
+        (
+            "Query".to_string(),
+            "SELECT 'after-' || 2;".to_string(),
+            "?column?\nafter-2\nSELECT 1".to_string(),
+        ),
     ];
     assert_eq!(rows, want);
 }

@@ -2,7 +2,7 @@
 //!
 //! Pixie's rule: a packet header with a payload length of 1..=10000 and sequence id 0 whose command
 //! byte is `COM_QUERY`, `COM_CONNECT`, `COM_STMT_PREPARE`, `COM_STMT_EXECUTE` or `COM_STMT_CLOSE`
-//! → request. Ours in addition: the server greeting (protocol version 10, a NUL-terminated version
+//! → request; a chunk that is only such a header (a server reading the header on its own) → request. Ours in addition: the server greeting (protocol version 10, a NUL-terminated version
 //! string that starts with a digit, the packet exactly filling the chunk) → response. Without it a
 //! traced server that reads packet headers separately (MariaDB does) spends the collector's
 //! 4-chunk inference budget on the handshake before the first command arrives.
@@ -17,6 +17,13 @@ pub(crate) fn infer(data: &[u8]) -> Option<MessageKind> {
 /// The rule; `exact` requires a greeting to fill `data` exactly (inference on one chunk). Sessions
 /// with an unknown role use it without, on the bytes buffered so far.
 pub(crate) fn classify(data: &[u8], exact: bool) -> Option<MessageKind> {
+    if exact && let [a, b, c, 0] = *data {
+        // A packet header read on its own (servers read the header, then the payload): Pixie keeps it
+        // and checks the command byte in the next read; a session can only start at a chunk, so we
+        // accept the lone header of a plausible command length.
+        let len = usize::from(a) | usize::from(b) << 8 | usize::from(c) << 16;
+        return (1..=10_000).contains(&len).then_some(MessageKind::Request);
+    }
     let h = data.get(..5)?;
     let len = usize::from(h[0]) | usize::from(h[1]) << 8 | usize::from(h[2]) << 16;
     if h[3] != 0 {
@@ -70,5 +77,8 @@ mod tests {
         assert_eq!(infer(&trailing), None);
         assert_eq!(infer(b"GET / HTTP/1.1\r\n"), None);
         assert_eq!(infer(b"\x03\0\0"), None);
+        assert_eq!(infer(b"\x11\0\0\0"), Some(MessageKind::Request), "lone header");
+        assert_eq!(infer(b"\x11\0\0\x01"), None);
+        assert_eq!(infer(b"\0\0\0\0"), None);
     }
 }

@@ -13,18 +13,24 @@
 //! - [`types`]: directions, roles, [`TrafficProtocol`], [`ConnMeta`], [`ProtocolConfig`], [`SessionStats`].
 //! - [`protocol`]: the [`Protocol`], [`Session`] and [`TableWriter`] traits.
 //! - [`http`]: HTTP/1.x into `http_events`.
+//! - [`pgsql`]: PostgreSQL into `pgsql_events`.
+//! - [`mysql`]: MySQL / MariaDB into `mysql_events`.
 //! - [`fuzz`]: the deterministic session driver behind the fuzz targets and robustness tests.
 
 pub mod fuzz;
 pub mod http;
+pub mod mysql;
+pub mod pgsql;
 pub mod protocol;
 pub mod types;
 
+mod l7;
 mod stream;
 mod text;
 
 use std::sync::{Arc, OnceLock};
 
+pub use l7::RowHead;
 pub use protocol::{Protocol, Session, TableWriter};
 pub use types::{
     ConnMeta, Direction, MessageKind, ProtocolConfig, ProtocolError, SessionStats, TraceRole, TrafficProtocol,
@@ -32,7 +38,7 @@ pub use types::{
 
 /// Every protocol Seer parses, in inference order (first match wins).
 pub fn registry() -> Vec<Arc<dyn Protocol>> {
-    vec![Arc::new(http::Http)]
+    vec![Arc::new(http::Http), Arc::new(pgsql::Pgsql), Arc::new(mysql::Mysql)]
 }
 
 /// [`registry`], built once (inference runs on the tracer's hot path).

@@ -1,0 +1,311 @@
+//! The socket tracer against a real PostgreSQL (Debian's) on loopback (root only; skips loudly
+//! otherwise): `psql` simple queries (DDL, INSERT, SELECT rows, errors), `pgbench -M prepared`
+//! (Parse/Bind/Describe/Execute with parameters) and a stdlib Python client of the extended protocol
+//! (binary parameters, an error inside an extended-query batch). Password authentication is
+//! cleartext over TCP; the password must not appear in any row.
+
+mod bpf_common;
+mod sql_common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use arrow::record_batch::RecordBatch;
+use bpf_common::*;
+use seer_collect::{SocketTracerCollector, TracerConfig};
+use seer_types::tables::PGSQL_EVENTS;
+use sql_common::*;
+
+const PASSWORD: &str = "pg-Secret-4242";
+const SERVER: i64 = 2;
+const CLIENT: i64 = 1;
+
+fn tracer() -> SocketTracerCollector {
+    let cfg = TracerConfig {
+        flush_interval: Duration::from_millis(200),
+        ..Default::default()
+    };
+    SocketTracerCollector::start(&cfg).expect("socket tracer starts as root")
+}
+
+fn psql(port: u16, args: &[&str]) -> (u32, std::process::Output) {
+    let child = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-U", "postgres", "-X"])
+        .args(args)
+        .env("PGPASSWORD", PASSWORD)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("psql must be installed (tools/setup.sh)");
+    let pid = child.id();
+    (pid, child.wait_with_output().expect("psql"))
+}
+
+/// Rows as (pid, role, req_cmd, req, resp).
+fn rows_of(b: &RecordBatch) -> Vec<(u32, i64, String, String, String)> {
+    let (p, r, c, q, a) = (
+        pids(b),
+        ints(b, "trace_role"),
+        strings(b, "req_cmd"),
+        strings(b, "req"),
+        strings(b, "resp"),
+    );
+    (0..b.num_rows())
+        .map(|i| (p[i], r[i], c[i].clone(), q[i].clone(), a[i].clone()))
+        .collect()
+}
+
+#[test]
+fn psql_pgbench_and_extended_protocol_queries_are_recorded() {
+    if !bpf_or_skip("psql_pgbench_and_extended_protocol_queries_are_recorded") {
+        return;
+    }
+    let mut c = tracer();
+    let sink = VecSink::default();
+    let db = postgres(PASSWORD);
+    let port = db.port;
+
+    let (psql_pid, out) = psql(
+        port,
+        &[
+            "-c",
+            "CREATE TABLE items(id int PRIMARY KEY, name text)",
+            "-c",
+            "INSERT INTO items VALUES (1, 'apple'), (2, 'pear'), (3, NULL)",
+            "-c",
+            "SELECT id, name FROM items ORDER BY id",
+            "-c",
+            "SELEC broken",
+            "-c",
+            "INSERT INTO items VALUES (1, 'again')",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("pear"), "{out:?}");
+
+    let script = db.dir.path().join("bench.sql");
+    std::fs::write(
+        &script,
+        "\\set id random(1, 3)\nSELECT name /* bench */ FROM items WHERE id = :id;\n",
+    )
+    .expect("write pgbench script");
+    let bench = Command::new("pgbench")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "-U",
+            "postgres",
+            "-n",
+            "-M",
+            "prepared",
+            "-t",
+            "5",
+            "-f",
+        ])
+        .arg(&script)
+        .arg("postgres")
+        .env("PGPASSWORD", PASSWORD)
+        .output()
+        .expect("pgbench must be installed (tools/setup.sh)");
+    assert!(
+        bench.status.success(),
+        "pgbench: {}",
+        String::from_utf8_lossy(&bench.stderr)
+    );
+
+    let client = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pg_extended.py");
+    run_ok(
+        Command::new(python())
+            .arg(&client)
+            .args([&port.to_string(), "postgres", PASSWORD, "postgres"]),
+    );
+
+    let server_rows = |b: &RecordBatch| {
+        let ports = ints(b, "local_port");
+        rows_of(b)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, r)| r.1 == SERVER && ports[*i] == i64::from(port))
+            .map(|(_, r)| r)
+            .collect::<Vec<_>>()
+    };
+    let want_server = 5 + (1 + 5 * 3) + 8;
+    let ok = collect_until(&mut c, &sink, Duration::from_secs(30), |s| {
+        server_rows(&s.table(&PGSQL_EVENTS)).len() >= want_server
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
+    let b = sink.table(&PGSQL_EVENTS);
+    let rows = server_rows(&b);
+    assert!(
+        ok && rows.len() == want_server,
+        "{} rows: {rows:#?}\n{:?}",
+        rows.len(),
+        c.stats()
+    );
+
+    // psql: one backend, five simple queries.
+    let q = |req: &str| {
+        rows.iter()
+            .find(|r| r.2 == "Query" && r.3 == req)
+            .unwrap_or_else(|| panic!("no row for {req}: {rows:#?}"))
+            .4
+            .clone()
+    };
+    assert_eq!(q("CREATE TABLE items(id int PRIMARY KEY, name text)"), "CREATE TABLE");
+    assert_eq!(
+        q("INSERT INTO items VALUES (1, 'apple'), (2, 'pear'), (3, NULL)"),
+        "INSERT 0 3"
+    );
+    assert_eq!(
+        q("SELECT id, name FROM items ORDER BY id"),
+        "id,name\n1,apple\n2,pear\n3,[NULL]\nSELECT 3"
+    );
+    let syntax = q("SELEC broken");
+    assert!(
+        syntax.starts_with("ERROR RESPONSE [Severity=ERROR") && syntax.contains("Code=42601"),
+        "{syntax}"
+    );
+    let dup = q("INSERT INTO items VALUES (1, 'again')");
+    assert!(
+        dup.contains("Code=23505") && dup.contains("Message=duplicate key value"),
+        "{dup}"
+    );
+
+    // pgbench -M prepared: one Parse, then Bind + Describe + Execute per transaction.
+    let bench_rows: Vec<_> = rows.iter().filter(|r| r.3.contains("bench")).collect();
+    let count = |cmd: &str| bench_rows.iter().filter(|r| r.2 == cmd).count();
+    assert_eq!((count("Parse"), count("Execute")), (1, 5), "{bench_rows:#?}");
+    for r in bench_rows.iter().filter(|r| r.2 == "Execute") {
+        assert!(
+            r.3.starts_with("query=[SELECT name /* bench */ FROM items WHERE id = $1;] params=["),
+            "{}",
+            r.3
+        );
+        assert!(r.4.ends_with("SELECT 1"), "{}", r.4);
+    }
+    let binds = rows
+        .iter()
+        .filter(|r| r.2 == "Bind" && r.3.contains("statement=P_0"))
+        .count();
+    assert_eq!(binds, 5);
+
+    // The Python client: binary parameter decoded, the error inside the batch recorded, the
+    // skipped Bind/Execute after it not.
+    let exec: Vec<_> = rows
+        .iter()
+        .filter(|r| r.2 == "Execute" && r.3.contains("WHERE id = $1]"))
+        .map(|r| (r.3.as_str(), r.4.as_str()))
+        .collect();
+    assert_eq!(
+        exec,
+        vec![
+            (
+                "query=[SELECT id, name FROM items WHERE id = $1] params=[2]",
+                "2,pear\nSELECT 1"
+            ),
+            (
+                "query=[SELECT id, name FROM items WHERE id = $1] params=[3]",
+                "3,[NULL]\nSELECT 1"
+            ),
+        ]
+    );
+    let parse_err = rows
+        .iter()
+        .find(|r| r.2 == "Parse" && r.3 == "SELEC oops")
+        .expect("failed Parse row");
+    assert!(parse_err.4.contains("Code=42601"), "{}", parse_err.4);
+
+    // Every request here was answered: latency > 0.
+    assert!(ints(&b, "latency").iter().all(|&l| l > 0), "{:?}", ints(&b, "latency"));
+    // psql's own side of the connection is traced too (client role).
+    let client_rows: Vec<_> = rows_of(&b)
+        .into_iter()
+        .filter(|r| r.0 == psql_pid && r.1 == CLIENT)
+        .collect();
+    assert_eq!(client_rows.len(), 5, "{client_rows:#?}");
+    // The cleartext password went over the wire; it must not be in any row.
+    assert!(
+        all_strings(&b).iter().all(|s| !s.contains(PASSWORD)),
+        "password recorded"
+    );
+}
+
+/// A `psql` session opened before the tracer starts: its later queries are still recorded (the
+/// connection is picked up mid-stream, from its next Query).
+#[test]
+fn a_session_opened_before_tracing_is_picked_up_mid_stream() {
+    use std::io::{BufRead, BufReader, Write};
+    if !bpf_or_skip("a_session_opened_before_tracing_is_picked_up_mid_stream") {
+        return;
+    }
+    let db = postgres(PASSWORD);
+    let mut child = Command::new("psql")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &db.port.to_string(),
+            "-U",
+            "postgres",
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+        ])
+        .env("PGPASSWORD", PASSWORD)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("psql");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut ask = |sql: &str, want: &str| {
+        writeln!(stdin, "{sql}").expect("write to psql");
+        stdin.flush().expect("flush");
+        let line = lines.next().expect("a line").expect("utf8");
+        assert_eq!(line, want);
+    };
+    ask("SELECT 'before';", "before");
+
+    let mut c = tracer();
+    let sink = VecSink::default();
+    std::thread::sleep(Duration::from_millis(500));
+    ask("SELECT 'after-1';", "after-1");
+    ask("SELECT 'after-' || 2;", "after-2");
+    drop(stdin);
+    let _ = child.wait();
+
+    let port = i64::from(db.port);
+    let server_rows = |b: &RecordBatch| {
+        let ports = ints(b, "local_port");
+        rows_of(b)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, r)| r.1 == SERVER && ports[*i] == port)
+            .map(|(_, r)| (r.2, r.3, r.4))
+            .collect::<Vec<_>>()
+    };
+    let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
+        server_rows(&s.table(&PGSQL_EVENTS)).len() >= 2
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
+    let rows = server_rows(&sink.table(&PGSQL_EVENTS));
+    assert!(ok, "{rows:#?} {:?}", c.stats());
+    let want = vec![
+        (
+            "Query".to_string(),
+            "SELECT 'after-1';".to_string(),
+            "?column?\nafter-1\nSELECT 1".to_string(),
+        ),
+        (
+            "Query".to_string(),
+            "SELECT 'after-' || 2;".to_string(),
+            "?column?\nafter-2\nSELECT 1".to_string(),
+        ),
+    ];
+    assert_eq!(rows, want);
+}

@@ -1,0 +1,195 @@
+//! Real database servers for the SQL protocol tests, each in its own temp dir on a free loopback
+//! port, stopped (and waited for) when the guard drops, also on panic.
+#![allow(dead_code)]
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use arrow::array::{Array, StringArray};
+use arrow::record_batch::RecordBatch;
+
+/// A server process, stopped with `signal` on drop, then killed if it has not exited in 15 s.
+pub struct Db {
+    pub child: Child,
+    pub pid: u32,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    signal: &'static str,
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args([self.signal, &self.pid.to_string()]).status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(15) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `cmd`, panicking with its output unless it succeeds.
+pub fn run_ok(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Retries `cmd` until it succeeds (server start-up), at most `secs` seconds.
+pub fn wait_until_ok(mut cmd: impl FnMut() -> Command, secs: u64) {
+    let start = Instant::now();
+    loop {
+        let out = cmd().output().expect("run readiness probe");
+        if out.status.success() {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "server not ready after {secs} s: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn id_of(user: &str, flag: &str) -> u32 {
+    let out = run_ok(Command::new("id").args([flag, user]));
+    String::from_utf8_lossy(&out.stdout).trim().parse().expect("numeric id")
+}
+
+/// Debian's PostgreSQL binaries (`/usr/lib/postgresql/<version>/bin`), newest version.
+pub fn pg_bin() -> PathBuf {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL must be installed (tools/setup.sh)")
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|p| p.join("postgres").is_file())
+        .collect();
+    dirs.sort();
+    dirs.pop().expect("a PostgreSQL server under /usr/lib/postgresql")
+}
+
+/// PostgreSQL: `initdb` as `postgres` (superuser `postgres` with `password`, cleartext password
+/// authentication over TCP), then `postgres` on a free loopback port with its socket in the dir.
+pub fn postgres(password: &str) -> Db {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (uid, gid) = (id_of("postgres", "-u"), id_of("postgres", "-g"));
+    std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).expect("chown temp dir");
+    let pwfile = dir.path().join("pw");
+    std::fs::write(&pwfile, password).expect("write pwfile");
+    std::os::unix::fs::chown(&pwfile, Some(uid), Some(gid)).expect("chown pwfile");
+    let data = dir.path().join("data");
+    let bin = pg_bin();
+    run_ok(
+        Command::new(bin.join("initdb"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "postgres", "--auth-local=trust", "--auth-host=password"])
+            .arg(format!("--pwfile={}", pwfile.display()))
+            .current_dir(dir.path())
+            .uid(uid)
+            .gid(gid),
+    );
+    let port = super::bpf_common::free_port();
+    let child = Command::new(bin.join("postgres"))
+        .arg("-D")
+        .arg(&data)
+        .args(["-p", &port.to_string(), "-k"])
+        .arg(dir.path())
+        .args(["-c", "listen_addresses=127.0.0.1", "-c", "ssl=off"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .uid(uid)
+        .gid(gid)
+        .spawn()
+        .expect("start postgres");
+    let pid = child.id();
+    let db = Db {
+        child,
+        pid,
+        port,
+        dir,
+        signal: "-INT",
+    };
+    let sock = db.dir.path().to_path_buf();
+    wait_until_ok(
+        || {
+            let mut c = Command::new("psql");
+            c.arg("-h")
+                .arg(&sock)
+                .args(["-p", &port.to_string(), "-U", "postgres", "-c", "select 1"]);
+            c
+        },
+        60,
+    );
+    db
+}
+
+/// MariaDB: `mariadb-install-db` into the temp dir, `mariadbd` as root on a free loopback port with
+/// its socket in the dir.
+pub fn mariadb() -> Db {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    run_ok(
+        Command::new("mariadb-install-db")
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .args([
+                "--user=root",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+            ]),
+    );
+    let port = super::bpf_common::free_port();
+    let sock = dir.path().join("mysqld.sock");
+    let child = Command::new("mariadbd")
+        .arg("--no-defaults")
+        .arg(format!("--datadir={}", data.display()))
+        .args(["--user=root", &format!("--port={port}"), "--bind-address=127.0.0.1"])
+        .arg(format!("--socket={}", sock.display()))
+        .arg(format!("--pid-file={}", dir.path().join("mysqld.pid").display()))
+        .arg(format!("--log-error={}", dir.path().join("error.log").display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start mariadbd");
+    let pid = child.id();
+    let db = Db {
+        child,
+        pid,
+        port,
+        dir,
+        signal: "-TERM",
+    };
+    wait_until_ok(|| mariadb_socket(&sock, "select 1"), 60);
+    db
+}
+
+/// `mariadb` over the server's Unix socket as root (not traced: not an INET socket).
+pub fn mariadb_socket(sock: &Path, sql: &str) -> Command {
+    let mut c = Command::new("mariadb");
+    c.arg("--no-defaults").arg("-S").arg(sock).args(["-uroot", "-e", sql]);
+    c
+}
+
+/// Every string cell of `batch`.
+pub fn all_strings(batch: &RecordBatch) -> Vec<String> {
+    let mut out = Vec::new();
+    for col in batch.columns() {
+        if let Some(a) = col.as_any().downcast_ref::<StringArray>() {
+            out.extend((0..a.len()).map(|i| a.value(i).to_string()));
+        }
+    }
+    out
+}

@@ -1,0 +1,145 @@
+//! The columns every request/response table starts with (`time_`, `upid`, addresses, ports,
+//! `trace_role`, `encrypted`) and the `latency` column, shared by the writers of the SQL protocols.
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, BooleanArray, FixedSizeBinaryBuilder, Int64Array, StringArray, TimestampNanosecondArray};
+use arrow::error::ArrowError;
+use seer_types::Upid;
+
+use crate::types::{ConnMeta, TraceRole};
+
+/// The L7 head of one row plus its latency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowHead {
+    /// `time_`: when the response's last message was seen (ns since epoch).
+    pub time_ns: i64,
+    /// `upid`.
+    pub upid: Upid,
+    /// `remote_addr`.
+    pub remote_addr: String,
+    /// `remote_port`.
+    pub remote_port: i64,
+    /// `local_addr`.
+    pub local_addr: String,
+    /// `local_port`.
+    pub local_port: i64,
+    /// `trace_role`: 1 client, 2 server, 4 unknown.
+    pub trace_role: i64,
+    /// `encrypted`.
+    pub encrypted: bool,
+    /// `latency`: response end − request start (ns).
+    pub latency: i64,
+}
+
+fn i64_of(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+impl RowHead {
+    /// The head of a record whose request started at `req_ts` and whose response ended at `resp_ts`.
+    pub(crate) fn new(meta: &ConnMeta, role: TraceRole, req_ts: u64, resp_ts: u64) -> Self {
+        Self {
+            time_ns: i64_of(resp_ts),
+            upid: meta.upid,
+            remote_addr: meta.remote_addr.clone(),
+            remote_port: i64::from(meta.remote_port),
+            local_addr: meta.local_addr.clone(),
+            local_port: i64::from(meta.local_port),
+            trace_role: role.as_i64(),
+            encrypted: meta.encrypted,
+            latency: i64_of(resp_ts.saturating_sub(req_ts)),
+        }
+    }
+}
+
+/// The column `name` if it is a head column (or `latency`), built from `heads`.
+pub(crate) fn head_column<'a>(
+    name: &str,
+    heads: impl ExactSizeIterator<Item = &'a RowHead>,
+) -> Option<Result<ArrayRef, ArrowError>> {
+    let col: ArrayRef = match name {
+        "time_" => Arc::new(TimestampNanosecondArray::from_iter_values(heads.map(|h| h.time_ns))),
+        "upid" => {
+            let mut b = FixedSizeBinaryBuilder::with_capacity(heads.len(), 16);
+            for h in heads {
+                if let Err(e) = b.append_value(h.upid.to_bytes()) {
+                    return Some(Err(e));
+                }
+            }
+            Arc::new(b.finish())
+        }
+        "remote_addr" => Arc::new(StringArray::from_iter_values(heads.map(|h| h.remote_addr.as_str()))),
+        "remote_port" => Arc::new(Int64Array::from_iter_values(heads.map(|h| h.remote_port))),
+        "local_addr" => Arc::new(StringArray::from_iter_values(heads.map(|h| h.local_addr.as_str()))),
+        "local_port" => Arc::new(Int64Array::from_iter_values(heads.map(|h| h.local_port))),
+        "trace_role" => Arc::new(Int64Array::from_iter_values(heads.map(|h| h.trace_role))),
+        "encrypted" => Arc::new(heads.map(|h| Some(h.encrypted)).collect::<BooleanArray>()),
+        "latency" => Arc::new(Int64Array::from_iter_values(heads.map(|h| h.latency))),
+        _ => return None,
+    };
+    Some(Ok(col))
+}
+
+/// Big-endian / little-endian readers over untrusted bytes: every read is bounds-checked.
+#[derive(Debug, Clone)]
+pub(crate) struct Reader<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(buf: &'a [u8]) -> Self {
+        Self { buf }
+    }
+
+    /// Bytes not read yet.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    /// Takes `n` bytes.
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.buf.len() {
+            return None;
+        }
+        let (head, tail) = self.buf.split_at(n);
+        self.buf = tail;
+        Some(head)
+    }
+
+    pub(crate) fn u8(&mut self) -> Option<u8> {
+        self.take(1).and_then(|b| b.first().copied())
+    }
+
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N).and_then(|b| b.try_into().ok())
+    }
+
+    pub(crate) fn be_i16(&mut self) -> Option<i16> {
+        self.array().map(i16::from_be_bytes)
+    }
+
+    pub(crate) fn be_i32(&mut self) -> Option<i32> {
+        self.array().map(i32::from_be_bytes)
+    }
+
+    pub(crate) fn le_u16(&mut self) -> Option<u16> {
+        self.array().map(u16::from_le_bytes)
+    }
+
+    pub(crate) fn le_u32(&mut self) -> Option<u32> {
+        self.array().map(u32::from_le_bytes)
+    }
+
+    pub(crate) fn le_u64(&mut self) -> Option<u64> {
+        self.array().map(u64::from_le_bytes)
+    }
+
+    /// A NUL-terminated string (the NUL is consumed, not returned).
+    pub(crate) fn cstr(&mut self) -> Option<&'a [u8]> {
+        let end = self.buf.iter().position(|&b| b == 0)?;
+        let s = self.take(end)?;
+        self.take(1)?;
+        Some(s)
+    }
+}

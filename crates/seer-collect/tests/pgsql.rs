@@ -22,8 +22,11 @@ const SERVER: i64 = 2;
 const CLIENT: i64 = 1;
 
 fn tracer() -> SocketTracerCollector {
+    // Client sides of loopback connections are recorded only on request (PostgreSQL is server-side
+    // by default, as in Pixie); these tests check both sides.
     let cfg = TracerConfig {
         flush_interval: Duration::from_millis(200),
+        local_clients: true,
         ..Default::default()
     };
     SocketTracerCollector::start(&cfg).expect("socket tracer starts as root")

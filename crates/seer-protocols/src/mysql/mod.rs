@@ -50,4 +50,9 @@ impl Protocol for Mysql {
     fn new_writer(&self) -> Box<dyn TableWriter> {
         Box::new(MysqlWriter::new())
     }
+
+    /// Pixie keeps both roles for MySQL.
+    fn records_local_clients(&self) -> bool {
+        true
+    }
 }

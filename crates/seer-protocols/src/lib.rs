@@ -13,13 +13,18 @@
 //! - [`types`]: directions, roles, [`TrafficProtocol`], [`ConnMeta`], [`ProtocolConfig`], [`SessionStats`].
 //! - [`protocol`]: the [`Protocol`], [`Session`] and [`TableWriter`] traits.
 //! - [`http`]: HTTP/1.x into `http_events`.
+//! - [`dns`]: DNS (UDP and TCP) into `dns_events`.
+//! - [`redis`]: Redis (RESP2/RESP3) into `redis_events`.
 //! - [`fuzz`]: the deterministic session driver behind the fuzz targets and robustness tests.
 
+pub mod dns;
 pub mod fuzz;
 pub mod http;
 pub mod protocol;
+pub mod redis;
 pub mod types;
 
+mod ordered_json;
 mod stream;
 mod text;
 
@@ -32,7 +37,7 @@ pub use types::{
 
 /// Every protocol Seer parses, in inference order (first match wins).
 pub fn registry() -> Vec<Arc<dyn Protocol>> {
-    vec![Arc::new(http::Http)]
+    vec![Arc::new(http::Http), Arc::new(dns::Dns), Arc::new(redis::Redis)]
 }
 
 /// The registered protocol with this id.

@@ -365,8 +365,13 @@ impl Decoder {
             let Some(top) = self.stack.last_mut() else {
                 return Some((v, declared));
             };
-            if top.omitted == 0 && self.retained + v.size() <= lim.max_retained {
-                self.retained += v.size();
+            // A finished aggregate's elements were counted as they arrived.
+            let cost = match &v {
+                Value::Agg { .. } => 48,
+                scalar => scalar.size(),
+            };
+            if top.omitted == 0 && self.retained + cost <= lim.max_retained {
+                self.retained += cost;
                 top.items.push(v);
             } else {
                 top.omitted += 1;

@@ -342,6 +342,7 @@ impl RedisSession {
             let replies: Vec<Reply> = self.replies.drain(..n.min(self.replies.len())).collect();
             rows.push(self.row(meta, req, &replies));
         }
+        rows.sort_by_key(|r| r.time_ns);
         for row in rows {
             match writer.as_deref_mut() {
                 Some(w) => {

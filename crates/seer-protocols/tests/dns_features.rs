@@ -3,7 +3,7 @@
 
 use seer_protocols::dns::{Dns, DnsRecord, DnsWriter};
 use seer_protocols::fuzz::{Rng, drive, test_meta};
-use seer_protocols::{Direction, MessageKind, Protocol, ProtocolConfig, Session, SessionStats, TraceRole};
+use seer_protocols::{Direction, MessageKind, Protocol, ProtocolConfig, SessionStats, TraceRole};
 use serde_json::{Value, json};
 
 /// Builds DNS messages by hand (names uncompressed unless a pointer is given explicitly).

@@ -150,7 +150,7 @@ fn push_section(o: Object, key: &str, items: Vec<String>, used: &mut usize, budg
     let mut kept = Vec::new();
     let mut omitted = 0;
     for item in items {
-        if omitted == 0 && *used + item.len() + 1 <= budget {
+        if omitted == 0 && *used + item.len() < budget {
             *used += item.len() + 1;
             kept.push(item);
         } else {

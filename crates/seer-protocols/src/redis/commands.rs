@@ -300,7 +300,7 @@ fn by_spec(descs: &[&str], args: &[String]) -> Option<String> {
                 }
                 if let [_] = fields.as_slice() {
                     o = o.raw(name, &string_array(rest));
-                } else if rest.len() % fields.len() == 0 {
+                } else if rest.len().is_multiple_of(fields.len()) {
                     let objs: Vec<String> = rest
                         .iter()
                         .zip(fields.iter().cycle())
@@ -346,7 +346,7 @@ fn set(args: &[String]) -> Option<String> {
 
 /// `EVALSHA sha1 numkeys k… v…`: the arguments after the first two split in halves.
 fn evalsha(args: &[String]) -> Option<String> {
-    if args.len() < 4 || args.len() % 2 != 0 {
+    if args.len() < 4 || !args.len().is_multiple_of(2) {
         return None;
     }
     let (head, rest) = args.split_at(2);

@@ -246,6 +246,9 @@ impl Decoder {
             let line = data.get(..nl).unwrap_or_default();
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             let args = super::inline::split(line).ok_or(())?;
+            if args.first().is_some_and(|name| !super::inline::command_like(name)) {
+                return Err(());
+            }
             self.consume(s, nl + 1);
             if args.is_empty() {
                 // Redis ignores empty lines.

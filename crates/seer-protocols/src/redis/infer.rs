@@ -13,6 +13,7 @@
 //! used for inference: too many text protocols look like them.
 
 use super::decoder::{Decoder, Limits, Step, parse_int};
+use super::inline::command_like;
 use crate::stream::ByteStream;
 use crate::types::MessageKind;
 
@@ -21,14 +22,6 @@ fn line_at(data: &[u8], at: usize) -> Option<(&[u8], usize)> {
     let rest = data.get(at..)?;
     let nl = rest.windows(2).take(64).position(|w| w == b"\r\n")?;
     Some((rest.get(..nl)?, at + nl + 2))
-}
-
-pub(crate) fn command_like(name: &[u8]) -> bool {
-    name.first().is_some_and(u8::is_ascii_alphabetic)
-        && name.len() <= 64
-        && name
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'|' | b':'))
 }
 
 /// `*<n>\r\n$<m>\r\n<command name>\r\n…`

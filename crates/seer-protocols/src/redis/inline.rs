@@ -67,6 +67,15 @@ fn single_quoted(line: &[u8], mut i: usize) -> Option<(Vec<u8>, usize)> {
     }
 }
 
+/// A command name: 1–64 bytes of letters, digits and `. _ - | :`, starting with a letter.
+pub(crate) fn command_like(name: &[u8]) -> bool {
+    name.first().is_some_and(u8::is_ascii_alphabetic)
+        && name.len() <= 64
+        && name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'|' | b':'))
+}
+
 /// Splits one inline command line (without its line end); `None` on unbalanced quotes.
 pub(crate) fn split(line: &[u8]) -> Option<Vec<Vec<u8>>> {
     let mut args = Vec::new();

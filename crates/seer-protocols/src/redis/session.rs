@@ -17,7 +17,7 @@ use std::collections::VecDeque;
 
 use super::commands;
 use super::decoder::{Decoded, Decoder, Limits, Step};
-use super::infer::command_like;
+use super::inline::command_like;
 use super::value::{AggKind, Value};
 use super::writer::{RedisRecord, RedisWriter};
 use crate::ordered_json::raw_array;

@@ -12,13 +12,14 @@
 //! framing once it sees a prefix. A gap in a stream loses the framing: the direction starts over.
 
 use super::infer::tcp_frames;
-use super::wire::HEADER_LEN;
+use super::wire::{self, HEADER_LEN, Message, WireError};
 use crate::stream::ByteStream;
 
-/// A complete message and when its first and last bytes were seen.
+/// A complete message (decoded, or why not) and when its first and last bytes were seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RawMessage {
-    pub bytes: Vec<u8>,
+    pub message: Result<Message, WireError>,
+    pub len: usize,
     pub start_ts: u64,
     pub end_ts: u64,
 }
@@ -71,10 +72,11 @@ impl Framer {
     /// Takes one event's bytes.
     pub(crate) fn feed(&mut self, ts: u64, data: &[u8], max_buffer: usize, out: &mut Cut) {
         if self.mode != Mode::Stream {
-            if super::wire::decode(data).is_ok() {
+            if let Ok(m) = wire::decode(data) {
                 self.mode = Mode::Datagram;
                 out.messages.push(RawMessage {
-                    bytes: data.to_vec(),
+                    message: Ok(m),
+                    len: data.len(),
                     start_ts: ts,
                     end_ts: ts,
                 });
@@ -141,11 +143,12 @@ impl Framer {
             let Some(frame) = self.stream.data().get(2..2 + len) else {
                 return;
             };
-            let bytes = frame.to_vec();
+            let message = wire::decode(frame);
             let end_ts = self.stream.ts_at(self.stream.abs_pos() + 1 + len as u64);
             self.stream.consume(2 + len);
             out.messages.push(RawMessage {
-                bytes,
+                message,
+                len,
                 start_ts,
                 end_ts,
             });

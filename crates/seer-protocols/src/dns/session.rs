@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 
 use super::framing::{Cut, Framer, RawMessage};
 use super::render;
-use super::wire::{self, Message};
+use super::wire::Message;
 use super::writer::{DnsRecord, DnsWriter};
 use crate::protocol::{Session, TableWriter};
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
@@ -89,10 +89,10 @@ impl DnsSession {
         self.stats.bytes_dropped += cut.dropped;
         self.stats.bytes_skipped += cut.skipped;
         for raw in cut.messages {
-            match wire::decode(&raw.bytes) {
+            match &raw.message {
                 Ok(m) => {
                     self.stats.frames_parsed += 1;
-                    let p = Parsed::new(dir, &raw, &m, &self.cfg);
+                    let p = Parsed::new(dir, &raw, m, &self.cfg);
                     let (queue, kind) = if m.header.is_response() {
                         (&mut self.responses, MessageKind::Response)
                     } else {
@@ -106,7 +106,7 @@ impl DnsSession {
                 }
                 Err(_) => {
                     self.stats.parse_errors += 1;
-                    self.stats.bytes_skipped += raw.bytes.len() as u64;
+                    self.stats.bytes_skipped += raw.len as u64;
                 }
             }
         }

@@ -138,6 +138,11 @@ impl Decoder {
         *self = Self::default();
     }
 
+    /// Bytes of a partly decoded value held (elements kept so far, bulk prefix).
+    pub(crate) fn held(&self) -> usize {
+        self.retained + self.bulk.as_ref().map_or(0, |b| b.kept.len())
+    }
+
     /// `true` while a value is partly decoded.
     pub(crate) fn in_value(&self) -> bool {
         self.start_ts.is_some()

@@ -446,7 +446,7 @@ impl Session for RedisSession {
     }
 
     fn buffered_bytes(&self) -> usize {
-        let streams: usize = self.dirs.iter().map(|d| d.stream.len()).sum();
+        let streams: usize = self.dirs.iter().map(|d| d.stream.len() + d.decoder.held()).sum();
         let reqs: usize = self.requests.iter().map(|r| r.cmd.len() + r.args.len() + 96).sum();
         let reps: usize = self.replies.iter().map(|r| r.value.size() + 48).sum();
         let pushes: usize = self.pushes.iter().map(|(_, d)| d.value.size() + 48).sum();

@@ -12,6 +12,9 @@
 //!   arguments and zero latency, as Pixie records them; other RESP3 pushes (`invalidate`) likewise
 //!   become `PUSH <KIND>` records;
 //! - `REPLCONF ACK` (a replica's acknowledgement) gets no reply: recorded alone, zero latency.
+//!
+//! A command must be an array (inline commands become one); any other value in the command
+//! direction is a fragment after garbage or a gap and is counted as a parse error.
 
 use std::collections::VecDeque;
 
@@ -209,12 +212,26 @@ impl RedisSession {
                     self.stats.bytes_skipped += skip as u64;
                 }
                 Step::Value(d) => {
-                    self.stats.frames_parsed += 1;
                     let kind = match ds.kind {
                         Some(k) => k,
                         None if looks_like_command(&d.value) => MessageKind::Request,
                         None => MessageKind::Response,
                     };
+                    if kind == MessageKind::Request
+                        && !matches!(
+                            d.value,
+                            Value::Agg {
+                                kind: AggKind::Array,
+                                ..
+                            }
+                        )
+                    {
+                        // Commands are arrays (inline ones become arrays too): anything else in
+                        // this direction is a fragment seen after garbage or a gap.
+                        self.stats.parse_errors += 1;
+                        continue;
+                    }
+                    self.stats.frames_parsed += 1;
                     let after_gap = std::mem::take(&mut ds.after_gap);
                     self.set_kind(dir, kind);
                     self.take(dir, kind, d, after_gap);
@@ -236,10 +253,13 @@ impl RedisSession {
         let max = self.cfg.max_pending_messages.max(1);
         match kind {
             MessageKind::Request => {
-                let args: Vec<String> = match d.value.elements() {
-                    Some(items) => items.iter().map(Value::render).collect(),
-                    None => vec![d.value.render()],
-                };
+                let args: Vec<String> = d
+                    .value
+                    .elements()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(Value::render)
+                    .collect();
                 let nargs = d.len.max(args.len() as u64).saturating_sub(1);
                 let (cmd, mut rendered) = commands::format(&args);
                 self.stats.truncated += u64::from(truncate_marked(&mut rendered, self.cfg.max_body_bytes));

@@ -258,3 +258,49 @@ fn truncated_and_random_input_never_panics() {
         drive(&Redis, &data).unwrap_or_else(|e| panic!("input {i}: {e}"));
     }
 }
+
+#[test]
+fn capture_gaps_inside_values_keep_the_connection_in_step() {
+    // A 1 MiB SET of which the capture kept 16 KiB: the gap lies inside the value's payload.
+    let mut s = Redis.new_session(TraceRole::Server, &ProtocolConfig::default());
+    let mut w = RedisWriter::new();
+    let meta = test_meta(TraceRole::Server);
+    let size = 1 << 20;
+    let mut head = format!("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n${size}\r\n").into_bytes();
+    let kept = 16 * 1024 - head.len();
+    head.extend(vec![b'x'; kept]);
+    s.feed(IN, 10, &head);
+    s.gap(IN, (size - kept) as u64);
+    s.feed(IN, 11, b"\r\n");
+    s.feed(IN, 12, &cmd(&["LRANGE", "l", "0", "-1"]));
+    s.feed(IN, 13, &cmd(&["PING"]));
+    s.feed(OUT, 20, b"+OK\r\n");
+    // The LRANGE reply: 1000 elements of which only the first ten were captured.
+    let mut reply = b"*1000\r\n".to_vec();
+    for i in 0..10 {
+        reply.extend(format!("$2\r\ne{i}\r\n").as_bytes());
+    }
+    s.feed(OUT, 21, &reply);
+    s.gap(OUT, 5000);
+    // The rest of the reply as the next event, ending on a boundary, then PING's reply.
+    let mut tail = Vec::new();
+    for i in 900..1000 {
+        tail.extend(format!("$4\r\ne{i}\r\n").as_bytes());
+    }
+    s.feed(OUT, 22, &tail);
+    s.feed(OUT, 23, b"+PONG\r\n");
+    s.poll(&meta, 30, &mut w);
+    let rows = w.take_rows();
+    let got = summary(&rows);
+    assert_eq!(got.len(), 3, "{got:#?} {:?}", s.stats());
+    assert_eq!(got[0].0, "SET");
+    assert!(got[0].1.starts_with(r#"{"key":"big","value":"xxx"#) && got[0].1.contains("[TRUNCATED]"));
+    assert_eq!(got[0].2, "OK");
+    assert_eq!(got[1].0, "LRANGE");
+    assert!(
+        got[1].2.starts_with(r#"["e0","e1","#) && got[1].2.ends_with(r#""... 990 elements omitted"]"#),
+        "{}",
+        got[1].2
+    );
+    assert_eq!(got[2], s3("PING", "{}", "PONG"));
+}

@@ -138,6 +138,52 @@ impl Decoder {
         *self = Self::default();
     }
 
+    /// Bytes lost inside a bulk string's payload are skipped without losing the framing; `false`
+    /// when the loss is not known to lie within the payload in progress.
+    pub(crate) fn skip_in_bulk(&mut self, buffered: usize, lost: u64) -> bool {
+        match self.bulk.as_mut() {
+            Some(b) if buffered == 0 && b.remaining >= lost => {
+                b.remaining -= lost;
+                b.cut |= lost > 0;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Ends the value in progress where it stands (after a gap): a partial bulk string becomes a
+    /// cut string and each open aggregate counts its missing elements as omitted. `None` when no
+    /// value was in progress (or only an attribute).
+    pub(crate) fn salvage(&mut self, lim: Limits) -> Option<Decoded> {
+        let start_ts = self.start_ts?;
+        let mut v = self.bulk.take().map(|b| {
+            let text = lossy_cut(&b.kept, lim.max_string, true);
+            match b.kind {
+                BulkKind::BlobError => Value::Error(text),
+                BulkKind::Bulk | BulkKind::Verbatim => Value::Bulk(text),
+            }
+        });
+        let mut declared = 0;
+        while let Some(agg) = self.stack.pop() {
+            declared = agg.declared;
+            let mut items = agg.items;
+            let mut omitted = agg.omitted + agg.remaining;
+            if let Some(inner) = v.take() {
+                items.push(inner);
+                omitted = omitted.saturating_sub(1);
+            }
+            v = agg.kind.map(|kind| Value::Agg { kind, items, omitted });
+        }
+        let end_ts = self.last_ts;
+        self.reset();
+        v.map(|value| Decoded {
+            value,
+            start_ts,
+            end_ts,
+            len: declared,
+        })
+    }
+
     /// Bytes of a partly decoded value held (elements kept so far, bulk prefix).
     pub(crate) fn held(&self) -> usize {
         self.retained + self.bulk.as_ref().map_or(0, |b| b.kept.len())

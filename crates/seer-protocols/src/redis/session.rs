@@ -13,6 +13,12 @@
 //!   become `PUSH <KIND>` records;
 //! - `REPLCONF ACK` (a replica's acknowledgement) gets no reply: recorded alone, zero latency.
 //!
+//! A gap (bytes the capture missed) inside a bulk string's payload is skipped without losing the
+//! framing, so a big value costs nothing and its command is still recorded (value cut). A gap
+//! anywhere else ends the value in progress where it stands (recorded with the elements it had)
+//! and drops what follows until an event ends on a value boundary; the stitcher then realigns as
+//! above.
+//!
 //! A command must be an array (inline commands become one); any other value in the command
 //! direction is a fragment after garbage or a gap and is counted as a parse error.
 
@@ -66,6 +72,9 @@ struct Dir {
     decoder: Decoder,
     kind: Option<MessageKind>,
     after_gap: bool,
+    /// After a gap inside a value: values are the damaged value's rest and are dropped until an
+    /// event ends on a value boundary.
+    resync: bool,
 }
 
 /// Parse and stitch state of one Redis connection.
@@ -211,6 +220,10 @@ impl RedisSession {
                     self.stats.parse_errors += 1;
                     self.stats.bytes_skipped += skip as u64;
                 }
+                Step::Value(_) if ds.resync => match ds.kind {
+                    Some(MessageKind::Request) => self.stats.unmatched_requests += 1,
+                    _ => self.stats.unmatched_responses += 1,
+                },
                 Step::Value(d) => {
                     let kind = match ds.kind {
                         Some(k) => k,
@@ -435,15 +448,43 @@ impl Session for RedisSession {
             self.advance(dir);
             rest = later;
         }
+        if let Some(ds) = self.dirs.get_mut(dir.index())
+            && ds.resync
+            && !ds.decoder.in_value()
+            && ds.stream.len() == 0
+        {
+            ds.resync = false;
+            ds.after_gap = true;
+        }
     }
 
     fn gap(&mut self, dir: Direction, lost_bytes: u64) {
         self.stats.gaps += 1;
         self.stats.bytes_lost += lost_bytes;
-        if let Some(ds) = self.dirs.get_mut(dir.index()) {
-            self.stats.bytes_skipped += ds.stream.clear() as u64;
-            ds.decoder.reset();
-            ds.after_gap = true;
+        self.advance(dir);
+        let lim = self.limits();
+        let Some(ds) = self.dirs.get_mut(dir.index()) else {
+            return;
+        };
+        if ds.decoder.skip_in_bulk(ds.stream.len(), lost_bytes) {
+            // Lost inside a bulk string's payload (a big value past the capture limit): the
+            // framing holds and the value is recorded cut.
+            return;
+        }
+        self.stats.bytes_skipped += ds.stream.clear() as u64;
+        let kind = ds.kind;
+        match ds.decoder.salvage(lim) {
+            Some(d) => {
+                // The damaged value still answers (or is) the message in progress; what follows
+                // the gap is its rest until an event ends on a boundary.
+                ds.resync = true;
+                let after_gap = std::mem::take(&mut ds.after_gap);
+                let kind = kind.unwrap_or(MessageKind::Response);
+                self.set_kind(dir, kind);
+                self.stats.frames_parsed += 1;
+                self.take(dir, kind, d, after_gap);
+            }
+            None => ds.after_gap = true,
         }
     }
 

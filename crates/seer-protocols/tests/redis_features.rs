@@ -304,3 +304,20 @@ fn capture_gaps_inside_values_keep_the_connection_in_step() {
     );
     assert_eq!(got[2], s3("PING", "{}", "PONG"));
 }
+
+#[test]
+fn a_gap_that_swallows_the_closing_crlf_keeps_the_framing() {
+    for swallowed in 0..=2u64 {
+        let mut s = Redis.new_session(TraceRole::Server, &ProtocolConfig::default());
+        let mut w = RedisWriter::new();
+        let meta = test_meta(TraceRole::Server);
+        s.feed(IN, 1, b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\n0123456789");
+        s.gap(IN, 90 + swallowed);
+        s.feed(IN, 2, &b"\r\n"[swallowed as usize..]);
+        s.feed(IN, 3, &cmd(&["GET", "k"]));
+        s.feed(OUT, 4, b"+OK\r\n$3\r\nabc\r\n");
+        s.poll(&meta, 5, &mut w);
+        let got: Vec<String> = w.rows().iter().map(|r| format!("{} {}", r.req_cmd, r.resp)).collect();
+        assert_eq!(got, ["SET OK", "GET abc"], "swallowed {swallowed}");
+    }
+}

@@ -78,7 +78,10 @@ enum BulkKind {
 #[derive(Debug)]
 struct Bulk {
     kind: BulkKind,
+    /// Payload bytes still to come.
     remaining: u64,
+    /// Bytes of the closing CRLF still to come (fewer when a gap swallowed them).
+    term: usize,
     kept: Vec<u8>,
     cut: bool,
 }
@@ -138,13 +141,15 @@ impl Decoder {
         *self = Self::default();
     }
 
-    /// Bytes lost inside a bulk string's payload are skipped without losing the framing; `false`
-    /// when the loss is not known to lie within the payload in progress.
+    /// Bytes lost inside a bulk string's payload (and its closing CRLF) are skipped without losing
+    /// the framing; `false` when the loss is not known to lie within the bulk string in progress.
     pub(crate) fn skip_in_bulk(&mut self, buffered: usize, lost: u64) -> bool {
         match self.bulk.as_mut() {
-            Some(b) if buffered == 0 && b.remaining >= lost => {
-                b.remaining -= lost;
-                b.cut |= lost > 0;
+            Some(b) if buffered == 0 && lost <= b.remaining + b.term as u64 => {
+                let from_payload = lost.min(b.remaining);
+                b.remaining -= from_payload;
+                b.term -= usize::try_from(lost - from_payload).unwrap_or(0);
+                b.cut |= from_payload > 0;
                 true
             }
             _ => false,
@@ -252,12 +257,14 @@ impl Decoder {
                 return Ok(Progress::NeedMore);
             }
         }
-        match s.data().get(..2) {
-            None if s.data() == b"\r" || s.len() == 0 => return Ok(Progress::NeedMore),
-            Some(b"\r\n") => {}
+        let term = self.bulk.as_ref().map_or(2, |b| b.term.min(2));
+        let want: &[u8] = b"\r\n".get(2 - term..).unwrap_or_default();
+        match s.data().get(..want.len()) {
+            Some(got) if got == want => {}
+            None if want.starts_with(s.data()) => return Ok(Progress::NeedMore),
             _ => return Err(()),
         }
-        self.consume(s, 2);
+        self.consume(s, want.len());
         let Some(b) = self.bulk.take() else {
             return Ok(Progress::Continue);
         };
@@ -355,6 +362,7 @@ impl Decoder {
                 self.bulk = Some(Bulk {
                     kind,
                     remaining: n as u64,
+                    term: 2,
                     kept: Vec::new(),
                     cut: false,
                 });

@@ -15,9 +15,9 @@
 //!
 //! A gap (bytes the capture missed) inside a bulk string's payload is skipped without losing the
 //! framing, so a big value costs nothing and its command is still recorded (value cut). A gap
-//! anywhere else ends the value in progress where it stands (recorded with the elements it had)
-//! and drops what follows until an event ends on a value boundary; the stitcher then realigns as
-//! above.
+//! anywhere else ends the value in progress where it stands (recorded with the elements it had);
+//! in the reply direction what follows is dropped until an event ends on a value boundary, and the
+//! stitcher then realigns as above.
 //!
 //! A command must be an array (inline commands become one); any other value in the command
 //! direction is a fragment after garbage or a gap and is counted as a parse error.
@@ -475,9 +475,10 @@ impl Session for RedisSession {
         let kind = ds.kind;
         match ds.decoder.salvage(lim) {
             Some(d) => {
-                // The damaged value still answers (or is) the message in progress; what follows
-                // the gap is its rest until an event ends on a boundary.
-                ds.resync = true;
+                // The damaged value still answers (or is) the message in progress. In the reply
+                // direction what follows the gap is its rest until an event ends on a boundary;
+                // commands need no such care (the rest's fragments are not arrays: dropped).
+                ds.resync = kind != Some(MessageKind::Request);
                 let after_gap = std::mem::take(&mut ds.after_gap);
                 let kind = kind.unwrap_or(MessageKind::Response);
                 self.set_kind(dir, kind);

@@ -15,16 +15,21 @@
 //! - [`http`]: HTTP/1.x into `http_events`.
 //! - [`pgsql`]: PostgreSQL into `pgsql_events`.
 //! - [`mysql`]: MySQL / MariaDB into `mysql_events`.
+//! - [`dns`]: DNS (UDP and TCP) into `dns_events`.
+//! - [`redis`]: Redis (RESP2/RESP3) into `redis_events`.
 //! - [`fuzz`]: the deterministic session driver behind the fuzz targets and robustness tests.
 
+pub mod dns;
 pub mod fuzz;
 pub mod http;
 pub mod mysql;
 pub mod pgsql;
 pub mod protocol;
+pub mod redis;
 pub mod types;
 
 mod l7;
+mod ordered_json;
 mod stream;
 mod text;
 
@@ -38,7 +43,13 @@ pub use types::{
 
 /// Every protocol Seer parses, in inference order (first match wins).
 pub fn registry() -> Vec<Arc<dyn Protocol>> {
-    vec![Arc::new(http::Http), Arc::new(pgsql::Pgsql), Arc::new(mysql::Mysql)]
+    vec![
+        Arc::new(http::Http),
+        Arc::new(pgsql::Pgsql),
+        Arc::new(mysql::Mysql),
+        Arc::new(dns::Dns),
+        Arc::new(redis::Redis),
+    ]
 }
 
 /// [`registry`], built once (inference runs on the tracer's hot path).

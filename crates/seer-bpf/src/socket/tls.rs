@@ -33,14 +33,28 @@ pub(crate) struct TlsTarget {
     pub funcs: [bool; 4],
 }
 
+/// Files up to this size are read whole and both symbol tables are searched; larger ones (big
+/// debug builds, toolchains) are searched through their dynamic symbols only, read piecewise.
+const READ_WHOLE_MAX: u64 = 64 << 20;
+
 /// Which of [`FUNCS`] the ELF file at `path` defines (not merely imports); `None` if unreadable or
 /// not ELF.
 pub(crate) fn defined_funcs(path: &Path) -> Option<[bool; 4]> {
-    let file = File::open(path).ok()?;
-    let cache = ReadCache::new(file);
-    let elf = object::File::parse(&cache).ok()?;
+    let size = std::fs::metadata(path).ok()?.len();
+    if size <= READ_WHOLE_MAX {
+        let data = std::fs::read(path).ok()?;
+        let elf = object::File::parse(data.as_slice()).ok()?;
+        Some(find(elf.dynamic_symbols().chain(elf.symbols())))
+    } else {
+        let cache = ReadCache::new(File::open(path).ok()?);
+        let elf = object::File::parse(&cache).ok()?;
+        Some(find(elf.dynamic_symbols()))
+    }
+}
+
+fn find<'d, S: ObjectSymbol<'d>>(symbols: impl Iterator<Item = S>) -> [bool; 4] {
     let mut found = [false; 4];
-    for sym in elf.dynamic_symbols().chain(elf.symbols()) {
+    for sym in symbols {
         if sym.is_undefined() || !sym.is_definition() {
             continue;
         }
@@ -51,7 +65,7 @@ pub(crate) fn defined_funcs(path: &Path) -> Option<[bool; 4]> {
             found[i] = true;
         }
     }
-    Some(found)
+    found
 }
 
 /// Mapped executable files of `pid` worth checking: `libssl*` libraries and the program itself.

@@ -78,7 +78,10 @@ pub(crate) fn render(kind: MessageKind, head: &Head, body: &Body, max_bytes: usi
     if kind == MessageKind::Request && content_type.is_some_and(is_form) {
         bytes = url_decode(&bytes).into();
     }
-    let mut text = String::from_utf8_lossy(&bytes).into_owned();
+    // Only what can be shown is converted (a few bytes more, so a cut is still detected and a
+    // character split at the limit does not matter).
+    let shown = bytes.get(..max_bytes.saturating_add(4)).unwrap_or(&bytes);
+    let mut text = String::from_utf8_lossy(shown).into_owned();
     let cut = truncate_marked(&mut text, max_bytes);
     if !cut && incomplete {
         text.push_str(crate::text::TRUNCATED_SUFFIX);

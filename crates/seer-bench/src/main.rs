@@ -5,6 +5,7 @@
 //! for DuckDB, then runs the HTTP-stats PxL script through the real query engine several times and writes
 //! the timings and result rows as JSON.
 
+mod explain;
 mod files;
 mod generate;
 mod meta;
@@ -49,6 +50,9 @@ struct Args {
     /// Rows per append (the agent appends what a collector produced since its last flush).
     #[arg(long, default_value_t = 1024)]
     append_rows: usize,
+    /// Print the logical and physical plans of the queries after loading, then exit.
+    #[arg(long)]
+    explain: bool,
 }
 
 fn main() -> Result<()> {
@@ -68,6 +72,11 @@ fn main() -> Result<()> {
 async fn run(args: &Args) -> Result<Value> {
     let (store, load) = load(args)?;
     let table = store.table("http_events").context("http_events table")?.clone();
+    let (start, end) = (START_NS + SPAN_NS / 2, START_NS + SPAN_NS);
+    if args.explain {
+        explain::explain(&store, &script(start, end, 400), meta::cmdline_udf()).await?;
+        return Ok(json!({}));
+    }
     let t = Instant::now();
     let ipc = args.out_dir.join("http_events.arrow");
     let ipc_bytes = files::write_table(&table, &ipc)?;
@@ -79,7 +88,6 @@ async fn run(args: &Args) -> Result<Value> {
     );
 
     let engine = QueryEngine::new(store.clone(), QueryLimits::default()).with_udf(meta::cmdline_udf());
-    let (start, end) = (START_NS + SPAN_NS / 2, START_NS + SPAN_NS);
     let mut queries = serde_json::Map::new();
     for (name, min_status) in [("errors", 400), ("all", 0)] {
         let src = script(start, end, min_status);

@@ -171,6 +171,8 @@ def main():
               f"{entry['duckdb_quantile_cont']['median_s']:.4f} s; ratio (median, vs approx) "
               f"{entry['ratio_median_vs_approx_quantile']:.2f}, vs exact {entry['ratio_median_vs_quantile_cont']:.2f}",
               file=sys.stderr)
+    for name, c in (seer.get("compile") or {}).items():
+        print(f"compile {name}: mean {c['mean_us']:.0f} us, median {c['median_us']:.0f} us", file=sys.stderr)
     info["loadavg_end"] = os.getloadavg()
     result = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -186,6 +188,7 @@ def main():
         "tolerance_rel": REL_TOLERANCE,
         "same_results": ok,
         "queries": queries,
+        "compile_time_release": seer.get("compile"),
     }
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:

@@ -11,7 +11,7 @@ VENV=${SEER_BENCH_VENV:-/var/tmp/seer-bench-venv}
 DUCKDB_VERSION=2.0.1
 PYARROW_VERSION=26.0.1
 
-cargo build --release --locked -p seer-cli -p seer-bench
+cargo build --release --locked -p seer-cli -p seer-bench --bin pxl-duckdb
 if ! "$VENV/bin/python" -c "import duckdb, pyarrow, sys; sys.exit(duckdb.__version__ != '$DUCKDB_VERSION')" 2>/dev/null; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet "duckdb==$DUCKDB_VERSION" "pyarrow==$PYARROW_VERSION"

@@ -10,9 +10,19 @@ use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
 use seer_pxl::{Catalog, CompileOptions, Entry};
 use seer_store::{Store, StoreTableProvider};
 
-struct StoreCatalog<'a> {
+/// The engine's catalogue: store tables and metadata functions (with `udf` replacing its namesake).
+pub(crate) struct StoreCatalog<'a> {
     store: &'a Store,
     udfs: Vec<Arc<ScalarUDF>>,
+}
+
+impl<'a> StoreCatalog<'a> {
+    pub(crate) fn new(store: &'a Store, udf: Arc<ScalarUDF>) -> Self {
+        let mut udfs = seer_meta::udfs();
+        udfs.retain(|u| u.name() != udf.name());
+        udfs.push(udf);
+        Self { store, udfs }
+    }
 }
 
 impl Catalog for StoreCatalog<'_> {
@@ -28,10 +38,7 @@ impl Catalog for StoreCatalog<'_> {
 
 /// Prints the optimized logical plan and the physical plan of `source` over `store`.
 pub async fn explain(store: &Store, source: &str, udf: Arc<ScalarUDF>) -> Result<()> {
-    let mut udfs = seer_meta::udfs();
-    udfs.retain(|u| u.name() != udf.name());
-    udfs.push(udf);
-    let catalog = StoreCatalog { store, udfs };
+    let catalog = StoreCatalog::new(store, udf);
     let script = seer_pxl::compile(source, &catalog, &Entry::Script, &CompileOptions::new(0))?;
     let output = script.outputs.into_iter().next().context("one output")?;
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(2));

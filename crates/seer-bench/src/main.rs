@@ -5,6 +5,7 @@
 //! for DuckDB, then runs the HTTP-stats PxL script through the real query engine several times and writes
 //! the timings and result rows as JSON.
 
+mod compile_time;
 mod explain;
 mod files;
 mod generate;
@@ -53,6 +54,9 @@ struct Args {
     /// Print the logical and physical plans of the queries after loading, then exit.
     #[arg(long)]
     explain: bool,
+    /// Compile iterations per script for the compile-time measurement (0: skip it).
+    #[arg(long, default_value_t = 2000)]
+    compile_iters: usize,
 }
 
 fn main() -> Result<()> {
@@ -94,7 +98,13 @@ async fn run(args: &Args) -> Result<Value> {
         queries.insert(name.to_string(), time_query(&engine, &src, args.reps).await?);
     }
     let stats = table.stats();
+    let compile = if args.compile_iters > 0 {
+        compile_time::run(args.compile_iters)?
+    } else {
+        json!(null)
+    };
     Ok(json!({
+        "compile": compile,
         "rows": args.rows,
         "seed": args.seed,
         "threads": THREADS,

@@ -1,4 +1,4 @@
-//! `--compile-bench`: compile time of PxL scripts in this release binary — the same scripts and the same
+//! `--compile-iters N` (default 2000): compile time of PxL scripts in this release binary — the same scripts and the same
 //! `seer_pxl::compile` call as the criterion bench `crates/seer-pxl/benches/compile.rs`, timed with a plain
 //! loop. (The criterion bench needs `serde/alloc` through criterion's `ciborium`, which changes the feature
 //! set and rebuilds most of DataFusion; this binary shares the seer-cli release artifacts.)

@@ -7,6 +7,7 @@
 //! service and namespace lookups answer "" until the Kubernetes issue; containers come from cgroups;
 //! `nslookup` does a real reverse lookup.
 
+mod distinct;
 mod dns;
 mod fixed;
 mod process;

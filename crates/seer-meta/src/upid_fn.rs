@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, Int64Array, StringArray};
+use arrow::array::{ArrayRef, AsArray, Int64Array, StringBuilder};
 use arrow::datatypes::DataType;
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use seer_types::Upid;
+
+use crate::distinct::Distinct;
 
 #[derive(Debug, Clone, Copy)]
 enum Map {
@@ -14,7 +16,7 @@ enum Map {
     Utf8(fn(Upid) -> String),
 }
 
-/// `name(upid) -> value`, computed row by row. Function names are unique, so identity is the name.
+/// `name(upid) -> value`, computed once per distinct UPID of each batch. Function names are unique, so identity is the name.
 #[derive(Debug)]
 pub struct UpidFn {
     name: &'static str,
@@ -85,16 +87,29 @@ impl ScalarUDFImpl for UpidFn {
         let Some(upids) = array.as_fixed_size_binary_opt() else {
             return exec_err!("{} expects a UPID column, got {}", self.name, array.data_type());
         };
-        let rows = (0..upids.len()).map(|i| {
-            if upids.is_null(i) {
-                None
-            } else {
-                Upid::from_bytes(upids.value(i))
-            }
-        });
+        // A batch holds few distinct processes: compute the answer once per UPID, then copy it per row.
+        let (rows, distinct) = Distinct::of(upids);
         let out: ArrayRef = match self.map {
-            Map::Int64(f) => Arc::new(rows.map(|u| u.map(f)).collect::<Int64Array>()),
-            Map::Utf8(f) => Arc::new(rows.map(|u| u.map(f)).collect::<StringArray>()),
+            Map::Int64(f) => {
+                let values: Vec<i64> = distinct.into_iter().map(f).collect();
+                Arc::new(
+                    rows.iter()
+                        .map(|r| r.map(|i| values[i as usize]))
+                        .collect::<Int64Array>(),
+                )
+            }
+            Map::Utf8(f) => {
+                let values: Vec<String> = distinct.into_iter().map(f).collect();
+                let bytes = rows.iter().flatten().map(|&i| values[i as usize].len()).sum();
+                let mut b = StringBuilder::with_capacity(rows.len(), bytes);
+                for r in &rows {
+                    match r {
+                        Some(i) => b.append_value(&values[*i as usize]),
+                        None => b.append_null(),
+                    }
+                }
+                Arc::new(b.finish())
+            }
         };
         Ok(ColumnarValue::Array(out))
     }

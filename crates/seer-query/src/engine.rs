@@ -127,6 +127,15 @@ impl QueryEngine {
         }
     }
 
+    /// The same engine with `udf` as a host function, replacing any function of the same name (e.g. a
+    /// metadata source other than this host's `/proc`, as benchmarks and tests over synthetic UPIDs need).
+    pub fn with_udf(mut self, udf: Arc<ScalarUDF>) -> Self {
+        let mut udfs: Vec<Arc<ScalarUDF>> = self.udfs.iter().filter(|u| u.name() != udf.name()).cloned().collect();
+        udfs.push(udf);
+        self.udfs = udfs.into();
+        self
+    }
+
     /// The store queried.
     pub fn store(&self) -> &Arc<Store> {
         &self.store

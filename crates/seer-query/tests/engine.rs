@@ -210,3 +210,36 @@ async fn enforces_the_time_limit_and_stops_when_the_client_leaves() {
     let err = engine.execute(req(), tx).await.expect_err("cancelled");
     assert!(matches!(err, QueryError::Cancelled), "{err}");
 }
+
+fn fake_cmdline(u: Upid) -> String {
+    format!("svc-{}", u.pid)
+}
+
+#[tokio::test]
+async fn host_functions_can_be_replaced() {
+    let store = Arc::new(Store::new(&StoreConfig::default(), &[PROCESS_STATS, NETWORK_STATS]));
+    store
+        .append("process_stats", process_rows(6, now_ns()))
+        .expect("append");
+    let engine = QueryEngine::new(store, QueryLimits::default())
+        .with_udf(seer_meta::UpidFn::utf8("upid_to_cmdline", fake_cmdline).udf());
+    let src = "import px\n\
+               df = px.DataFrame(table='process_stats')\n\
+               df.cmd = df.ctx['cmdline']\n\
+               px.display(df.groupby('cmd').agg(n=('rss_bytes', px.count)), 'per_cmd')\n";
+    let (events, _) = run(&engine, src).await.expect("query");
+    let out = batches(&events, "per_cmd");
+    let mut cmds: Vec<String> = out
+        .iter()
+        .flat_map(|b| {
+            b.column(0)
+                .as_string::<i32>()
+                .iter()
+                .flatten()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    cmds.sort();
+    assert_eq!(cmds, ["svc-10", "svc-11", "svc-12"]);
+}

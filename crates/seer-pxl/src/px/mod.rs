@@ -5,6 +5,7 @@ pub(crate) mod ctx;
 mod dataframe;
 pub(crate) mod fns;
 mod quantiles;
+mod quantiles_groups;
 
 pub(crate) use quantiles::udaf as quantiles_udaf;
 pub(crate) mod scalar;

@@ -1,14 +1,19 @@
 //! `px.quantiles`: one t-digest per group, evaluated to Pixie's JSON string
 //! `{"p01":…,"p10":…,"p25":…,"p50":…,"p75":…,"p90":…,"p99":…}` (read it with `px.pluck_float64`).
-//! Mergeable: the state is the digest's centroids, so partial aggregates combine.
+//! Mergeable: the state is the digest's centroids, so partial aggregates combine. Grouped aggregation uses
+//! [`QuantilesGroups`] (one digest per group in one accumulator).
 
 use std::sync::{Arc, LazyLock};
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
-use datafusion::arrow::datatypes::{DataType, Field, Float64Type};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
 use datafusion::common::{Result, ScalarValue};
-use datafusion::logical_expr::{Accumulator, AggregateUDF, Volatility, create_udaf};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::utils::format_state_name;
+use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, GroupsAccumulator, Signature, Volatility};
 use datafusion_functions_aggregate_common::tdigest::{DEFAULT_MAX_SIZE, TDigest};
+
+use super::quantiles_groups::QuantilesGroups;
 
 /// The quantiles reported, with their JSON keys.
 const QUANTILES: [(&str, f64); 7] = [
@@ -22,33 +27,70 @@ const QUANTILES: [(&str, f64); 7] = [
 ];
 
 /// Values buffered before they are folded into the digest.
-const BUFFER: usize = 4096;
+pub(super) const BUFFER: usize = 4096;
 
 /// The `quantiles(Float64) -> Utf8` aggregate.
 pub(crate) fn udaf() -> Arc<AggregateUDF> {
     static UDAF: LazyLock<Arc<AggregateUDF>> = LazyLock::new(|| {
-        let state = vec![
-            DataType::UInt64,
-            DataType::Float64,
-            DataType::Float64,
-            DataType::Float64,
-            DataType::Float64,
-            DataType::List(Arc::new(Field::new_list_field(DataType::Float64, true))),
-        ];
-        Arc::new(create_udaf(
-            "quantiles",
-            vec![DataType::Float64],
-            Arc::new(DataType::Utf8),
-            Volatility::Immutable,
-            Arc::new(|_| Ok(Box::new(Quantiles::default()))),
-            Arc::new(state),
-        ))
+        Arc::new(AggregateUDF::from(QuantilesUdaf {
+            signature: Signature::exact(vec![DataType::Float64], Volatility::Immutable),
+        }))
     });
     UDAF.clone()
 }
 
+/// The aggregate: a row accumulator (no GROUP BY) and a groups accumulator (GROUP BY).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct QuantilesUdaf {
+    signature: Signature,
+}
+
+impl AggregateUDFImpl for QuantilesUdaf {
+    fn name(&self) -> &str {
+        "quantiles"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::new(Quantiles::default()))
+    }
+
+    /// The digest's state as [`TDigest::to_scalar_state`] lays it out.
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        let list = DataType::List(Arc::new(Field::new_list_field(DataType::Float64, true)));
+        let types = [
+            ("max_size", DataType::UInt64),
+            ("sum", DataType::Float64),
+            ("count", DataType::Float64),
+            ("max", DataType::Float64),
+            ("min", DataType::Float64),
+            ("centroids", list),
+        ];
+        Ok(types
+            .into_iter()
+            .map(|(name, t)| Arc::new(Field::new(format_state_name(args.name, name), t, true)))
+            .collect())
+    }
+
+    fn groups_accumulator_supported(&self, _: AccumulatorArgs) -> bool {
+        true
+    }
+
+    fn create_groups_accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::new(QuantilesGroups::default()))
+    }
+}
+
+/// The row accumulator (aggregation without GROUP BY).
 #[derive(Debug)]
-struct Quantiles {
+pub(super) struct Quantiles {
     digest: TDigest,
     buffer: Vec<f64>,
 }
@@ -71,7 +113,7 @@ impl Quantiles {
 }
 
 /// The JSON rendering of a digest (`null` values when it is empty).
-fn render(digest: &TDigest) -> String {
+pub(super) fn render(digest: &TDigest) -> String {
     let mut map = serde_json::Map::new();
     for (key, q) in QUANTILES {
         let v = if digest.count() == 0.0 {

@@ -77,8 +77,8 @@ pub(crate) struct CollectSection {
     /// Also record the client side of connections to peers on this host (their server side is
     /// recorded anyway; off by default, as in Pixie).
     pub trace_local_clients: bool,
-    /// Kernel hooks for the syscalls: `raw_tracepoints` (default: tp_btf sys_enter/sys_exit) or
-    /// `syscall_tracepoints` (syscalls:sys_enter_X/sys_exit_X; tracefs is mounted when missing).
+    /// Kernel hooks for the syscalls: `syscall_tracepoints` (default: syscalls:sys_enter_X/sys_exit_X;
+    /// tracefs is mounted when missing) or `raw_tracepoints` (tp_btf sys_enter/sys_exit).
     pub syscall_hooks: HooksSetting,
     /// TLS plaintext through uprobes on OpenSSL's SSL_write/SSL_read (libssl.so* and executables
     /// that define them).
@@ -89,8 +89,8 @@ pub(crate) struct CollectSection {
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum HooksSetting {
-    #[default]
     RawTracepoints,
+    #[default]
     SyscallTracepoints,
 }
 

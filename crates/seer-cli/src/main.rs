@@ -18,6 +18,11 @@ mod up;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The agent's hot path (parsing, row building) allocates many small strings; mimalloc spends less
+/// CPU per allocation than glibc's malloc (which took ~20% of the agent's CPU under load).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 /// Zero-instrumentation observability for this host.

@@ -24,7 +24,14 @@ fn tracer(local_clients: bool) -> SocketTracerCollector {
         local_clients,
         ..Default::default()
     };
-    SocketTracerCollector::start(&cfg).expect("socket tracer starts as root")
+    let c = SocketTracerCollector::start(&cfg).expect("socket tracer starts as root");
+    // The default hooks are the per-syscall tracepoints; the tracer mounts tracefs itself.
+    assert_eq!(
+        c.hooks(),
+        SyscallHooks::SyscallTracepoints,
+        "fell back to raw tracepoints"
+    );
+    c
 }
 
 fn fixture_server() -> Server {
@@ -164,8 +171,8 @@ fn loopback_clients_count_bytes_but_record_no_rows_by_default() {
 }
 
 #[test]
-fn per_syscall_tracepoints_see_the_same_requests() {
-    let name = "per_syscall_tracepoints_see_the_same_requests";
+fn raw_tracepoints_see_the_same_requests() {
+    let name = "raw_tracepoints_see_the_same_requests";
     if !bpf_or_skip(name) {
         return;
     }
@@ -173,14 +180,9 @@ fn per_syscall_tracepoints_see_the_same_requests() {
         flush_interval: Duration::from_millis(200),
         ..Default::default()
     };
-    cfg.bpf.hooks = SyscallHooks::SyscallTracepoints;
-    // The tracer mounts tracefs itself when it is missing.
-    let mut c = SocketTracerCollector::start(&cfg).expect("tracer with syscall tracepoints");
-    assert_eq!(
-        c.hooks(),
-        SyscallHooks::SyscallTracepoints,
-        "{name}: fell back to raw tracepoints"
-    );
+    cfg.bpf.hooks = SyscallHooks::RawTracepoints;
+    let mut c = SocketTracerCollector::start(&cfg).expect("tracer with raw tracepoints");
+    assert_eq!(c.hooks(), SyscallHooks::RawTracepoints, "{name}");
     let sink = VecSink::default();
     let srv = fixture_server();
     for i in 0..3 {

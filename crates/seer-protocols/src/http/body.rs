@@ -81,7 +81,10 @@ pub(crate) fn render(kind: MessageKind, head: &Head, body: &Body, max_bytes: usi
     // Only what can be shown is converted (a few bytes more, so a cut is still detected and a
     // character split at the limit does not matter).
     let shown = bytes.get(..max_bytes.saturating_add(4)).unwrap_or(&bytes);
-    let mut text = String::from_utf8_lossy(shown).into_owned();
+    let mut text = match std::str::from_utf8(shown) {
+        Ok(valid) => valid.to_owned(),
+        Err(_) => String::from_utf8_lossy(shown).into_owned(),
+    };
     let cut = truncate_marked(&mut text, max_bytes);
     if !cut && incomplete {
         text.push_str(crate::text::TRUNCATED_SUFFIX);

@@ -3,7 +3,9 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, FixedSizeBinaryBuilder, Int64Array, StringArray, TimestampNanosecondArray};
+use arrow::array::{
+    ArrayRef, BooleanArray, FixedSizeBinaryBuilder, Int64Array, StringBuilder, TimestampNanosecondArray,
+};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use seer_types::Upid;
@@ -92,8 +94,15 @@ impl HttpWriter {
         let rows = &self.rows;
         let int =
             |f: fn(&HttpRecord) -> i64| -> ArrayRef { Arc::new(Int64Array::from_iter_values(rows.iter().map(f))) };
-        let text =
-            |f: fn(&HttpRecord) -> &str| -> ArrayRef { Arc::new(StringArray::from_iter_values(rows.iter().map(f))) };
+        // Sized up front: growing big string buffers by doubling re-faults fresh (huge) pages.
+        let text = |f: fn(&HttpRecord) -> &str| -> ArrayRef {
+            let bytes = rows.iter().map(|r| f(r).len()).sum();
+            let mut b = StringBuilder::with_capacity(rows.len(), bytes);
+            for r in rows {
+                b.append_value(f(r));
+            }
+            Arc::new(b.finish())
+        };
         Ok(match name {
             "time_" => Arc::new(TimestampNanosecondArray::from_iter_values(
                 rows.iter().map(|r| r.time_ns),

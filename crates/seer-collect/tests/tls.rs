@@ -66,13 +66,28 @@ fn https_requests_are_recorded_as_plaintext_on_both_sides() {
     let (cert, key) = self_signed(dir.path());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http_server.py");
     let srv = python_server(dir.path(), &[script.to_str().expect("utf8"), "{port}", &cert, &key]);
-    // The server has mapped libssl by now; wait until the probes are on the file.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while c.stats().bpf.tls_files == 0 && std::time::Instant::now() < deadline {
-        collect_until(&mut c, &sink, Duration::from_millis(100), |_| false);
+    // The probes go on libssl when the scanner finds it mapped (at exec, or at the next 2 s sweep):
+    // warm-up requests until one comes out as plaintext.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let warm = |b: &RecordBatch| {
+        let (paths, enc) = (strings(b, "req_path"), bools(b, "encrypted"));
+        rows_of(b, srv.pid, SERVER)
+            .iter()
+            .any(|&i| paths[i].starts_with("/warmup/") && enc[i])
+    };
+    let mut n = 0;
+    while !warm(&sink.table(&HTTP_EVENTS)) && std::time::Instant::now() < deadline {
+        curl(&["-k", &format!("https://127.0.0.1:{}/warmup/{n}", srv.port)]);
+        n += 1;
+        collect_until(&mut c, &sink, Duration::from_millis(500), |s| {
+            warm(&s.table(&HTTP_EVENTS))
+        });
     }
-    let ok = c.stats().bpf.tls_files > 0;
-    assert!(ok, "no TLS library attached: {:?}", c.stats().bpf);
+    assert!(
+        warm(&sink.table(&HTTP_EVENTS)),
+        "no TLS plaintext after {n} warm-up requests: {:?}",
+        c.stats().bpf
+    );
     let cases = [("/tls/one", 200), ("/status/404", 404), ("/status/201", 201)];
     let mut clients = Vec::new();
     for (path, want) in cases {
@@ -80,6 +95,12 @@ fn https_requests_are_recorded_as_plaintext_on_both_sides() {
         assert_eq!(out.trim(), want.to_string(), "curl {path}");
         clients.push(pid);
     }
+    let measured = |b: &RecordBatch| {
+        let paths = strings(b, "req_path");
+        let mut rows = rows_of(b, srv.pid, SERVER);
+        rows.retain(|&i| !paths[i].starts_with("/warmup/"));
+        rows
+    };
     let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
         let b = s.table(&HTTP_EVENTS);
         rows_of(&b, srv.pid, SERVER).len() >= cases.len() && clients.iter().all(|p| !rows_of(&b, *p, CLIENT).is_empty())
@@ -98,7 +119,7 @@ fn https_requests_are_recorded_as_plaintext_on_both_sides() {
         })
         .collect();
     assert!(ok, "rows: {summary:?}; stats {:?}", c.stats());
-    let server = rows_of(&b, srv.pid, SERVER);
+    let server = measured(&b);
     assert_eq!(server.len(), cases.len(), "{summary:?}");
     let got: BTreeMap<&str, i64> = server.iter().map(|&i| (paths[i].as_str(), status[i])).collect();
     let want: BTreeMap<&str, i64> = cases.iter().copied().collect();

@@ -136,21 +136,38 @@ pub fn postgres(password: &str) -> Db {
     db
 }
 
-/// MariaDB: `mariadb-install-db` into the temp dir, `mariadbd` as root on a free loopback port with
-/// its socket in the dir.
-pub fn mariadb() -> Db {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let data = dir.path().join("data");
-    run_ok(
-        Command::new("mariadb-install-db")
-            .arg("--no-defaults")
+/// `mariadb-install-db` into `data`. Installs run one at a time (two bootstraps at once, from tests
+/// running in parallel, failed in CI), and a failed one is retried once on a fresh directory.
+fn install_mariadb(data: &Path) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let install = || {
+        let mut cmd = Command::new("mariadb-install-db");
+        cmd.arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
             .args([
                 "--user=root",
                 "--auth-root-authentication-method=normal",
                 "--skip-test-db",
-            ]),
-    );
+            ]);
+        cmd
+    };
+    let first = install()
+        .output()
+        .expect("mariadb-install-db must be installed (tools/setup.sh test)");
+    if !first.status.success() {
+        eprintln!("mariadb-install-db failed once; retrying on a fresh data directory");
+        let _ = std::fs::remove_dir_all(data);
+        run_ok(&mut install());
+    }
+}
+
+/// MariaDB: `mariadb-install-db` into the temp dir, `mariadbd` as root on a free loopback port with
+/// its socket in the dir.
+pub fn mariadb() -> Db {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    install_mariadb(&data);
     let port = super::bpf_common::free_port();
     let sock = dir.path().join("mysqld.sock");
     let child = Command::new("mariadbd")

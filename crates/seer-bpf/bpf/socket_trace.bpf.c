@@ -683,8 +683,11 @@ __noinline int on_tls(__u32 tgid, struct tls_call *tc, __u64 bytes, __u64 ts)
 	return 0;
 }
 
-static __always_inline int tls_exit(long ret)
+static __always_inline int tls_exit(long rax)
 {
+	/* All four functions return int: only eax is defined (an int -1, "want read", must not read as
+	 * 4 GiB). */
+	int ret = (int)rax;
 	struct thread_state *ts = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
 	if (!ts || !ts->tls.op)
 		return 0;

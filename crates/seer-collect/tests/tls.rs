@@ -137,3 +137,88 @@ fn https_requests_are_recorded_as_plaintext_on_both_sides() {
         );
     }
 }
+
+#[test]
+fn nginx_https_requests_are_recorded_as_plaintext() {
+    if !bpf_or_skip("nginx_https_requests_are_recorded_as_plaintext") {
+        return;
+    }
+    let cfg = TracerConfig {
+        flush_interval: Duration::from_millis(200),
+        ..Default::default()
+    };
+    let mut c = SocketTracerCollector::start(&cfg).expect("socket tracer starts as root");
+    let sink = VecSink::default();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (cert, key) = self_signed(dir.path());
+    let root = dir.path().join("www");
+    std::fs::create_dir(&root).expect("www");
+    std::fs::write(root.join("index.html"), "<html>over tls</html>\n").expect("write");
+    std::fs::write(root.join("data.txt"), "z".repeat(3000)).expect("write");
+    let ng = nginx_tls(&root, &cert, &key);
+    let port = ng.server.port;
+    let workers = children_of(ng.server.pid);
+    assert!(!workers.is_empty(), "nginx has no worker");
+    let server_rows = |b: &RecordBatch| -> Vec<usize> { workers.iter().flat_map(|&w| rows_of(b, w, SERVER)).collect() };
+    // Warm up until the probes are on libssl (attached at the exec scan or the next 2 s sweep).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let warm = |b: &RecordBatch| {
+        let paths = strings(b, "req_path");
+        server_rows(b).iter().any(|&i| paths[i].starts_with("/warmup/"))
+    };
+    let mut n = 0;
+    while !warm(&sink.table(&HTTP_EVENTS)) && std::time::Instant::now() < deadline {
+        curl(&["-k", &format!("https://127.0.0.1:{port}/warmup/{n}")]);
+        n += 1;
+        collect_until(&mut c, &sink, Duration::from_millis(500), |s| {
+            warm(&s.table(&HTTP_EVENTS))
+        });
+    }
+    assert!(
+        warm(&sink.table(&HTTP_EVENTS)),
+        "no TLS plaintext after {n} warm-up requests: {:?}",
+        c.stats().bpf
+    );
+    let cases = [
+        ("/index.html", 200, 22),
+        ("/data.txt", 200, 3000),
+        ("/missing", 404, -1),
+    ];
+    for (path, want, _) in cases {
+        let (_, out) = curl(&["-k", &format!("https://127.0.0.1:{port}{path}")]);
+        assert_eq!(out.trim(), want.to_string(), "curl {path}");
+    }
+    let measured = |b: &RecordBatch| -> Vec<usize> {
+        let paths = strings(b, "req_path");
+        server_rows(b)
+            .into_iter()
+            .filter(|&i| !paths[i].starts_with("/warmup/"))
+            .collect()
+    };
+    let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
+        measured(&s.table(&HTTP_EVENTS)).len() >= 3
+    });
+    let b = sink.table(&HTTP_EVENTS);
+    let rows = measured(&b);
+    let (paths, status, enc, sizes) = (
+        strings(&b, "req_path"),
+        ints(&b, "resp_status"),
+        bools(&b, "encrypted"),
+        ints(&b, "resp_body_size"),
+    );
+    let summary: Vec<_> = rows
+        .iter()
+        .map(|&i| (paths[i].clone(), status[i], enc[i], sizes[i]))
+        .collect();
+    assert!(ok && rows.len() == 3, "{summary:?}; stats {:?}", c.stats());
+    for (path, st, size) in cases {
+        let i = *rows
+            .iter()
+            .find(|&&i| paths[i] == path)
+            .unwrap_or_else(|| panic!("no row for {path}: {summary:?}"));
+        assert_eq!((status[i], enc[i]), (st, true), "{path}: {summary:?}");
+        if size >= 0 {
+            assert_eq!(sizes[i], size, "{path}: {summary:?}");
+        }
+    }
+}

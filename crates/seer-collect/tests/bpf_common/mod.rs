@@ -183,6 +183,20 @@ impl Drop for Nginx {
 }
 
 pub fn nginx(root: &Path) -> Nginx {
+    nginx_with(root, "")
+}
+
+/// Debian nginx serving `root` over HTTPS (OpenSSL, through `SSL_read`/`SSL_write`) with this
+/// certificate and key.
+pub fn nginx_tls(root: &Path, cert: &str, key: &str) -> Nginx {
+    nginx_with(
+        root,
+        &format!(" ssl; ssl_certificate {cert}; ssl_certificate_key {key}"),
+    )
+}
+
+/// nginx on a free loopback port; `listen_tail` is appended to the `listen` directive.
+fn nginx_with(root: &Path, listen_tail: &str) -> Nginx {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
     let conf = format!(
@@ -190,7 +204,7 @@ pub fn nginx(root: &Path) -> Nginx {
          events {{ worker_connections 256; }}\n\
          http {{\n access_log off;\n default_type text/plain;\n client_body_temp_path {d};\n\
           proxy_temp_path {d};\n fastcgi_temp_path {d};\n uwsgi_temp_path {d};\n scgi_temp_path {d};\n\
-          server {{ listen 127.0.0.1:{port}; root {r};\n   location /chunked {{ gzip on; gzip_min_length 1; gzip_types text/plain; }}\n }}\n}}\n",
+          server {{ listen 127.0.0.1:{port}{listen_tail}; root {r};\n   location /chunked {{ gzip on; gzip_min_length 1; gzip_types text/plain; }}\n }}\n}}\n",
         d = dir.path().display(),
         r = root.display()
     );

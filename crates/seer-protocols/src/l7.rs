@@ -1,5 +1,5 @@
 //! The columns every request/response table starts with (`time_`, `upid`, addresses, ports,
-//! `trace_role`, `encrypted`) and the `latency` column, shared by the writers of the SQL protocols.
+//! `trace_role`, `encrypted`) and the `latency` column, shared by the SQL, DNS and Redis writers.
 
 use std::sync::Arc;
 

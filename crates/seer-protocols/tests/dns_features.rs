@@ -232,9 +232,9 @@ fn outstanding_queries_match_by_txid_in_any_order_both_roles() {
         );
         assert_eq!(rows.len(), 2, "{role:?} {stats:?}");
         let want_role = if role == TraceRole::Client { 1 } else { 2 };
-        assert!(rows.iter().all(|r| r.trace_role == want_role));
-        assert_eq!((rows[0].latency, rows[0].time_ns), (40, 150));
-        assert_eq!((rows[1].latency, rows[1].time_ns), (300, 400));
+        assert!(rows.iter().all(|r| r.head.trace_role == want_role));
+        assert_eq!((rows[0].head.latency, rows[0].head.time_ns), (40, 150));
+        assert_eq!((rows[1].head.latency, rows[1].head.time_ns), (300, 400));
         assert!(rows[1].resp_body.contains("10.0.0.1"));
     }
 }

@@ -26,13 +26,13 @@ fn cases() -> Vec<PathBuf> {
 
 fn to_json(r: &HttpRecord) -> Value {
     json!({
-        "time_": r.time_ns, "upid": r.upid.to_string(), "remote_addr": r.remote_addr, "remote_port": r.remote_port,
-        "local_addr": r.local_addr, "local_port": r.local_port, "trace_role": r.trace_role, "encrypted": r.encrypted,
+        "time_": r.head.time_ns, "upid": r.head.upid.to_string(), "remote_addr": r.head.remote_addr, "remote_port": r.head.remote_port,
+        "local_addr": r.head.local_addr, "local_port": r.head.local_port, "trace_role": r.head.trace_role, "encrypted": r.head.encrypted,
         "major_version": r.major_version, "minor_version": r.minor_version, "content_type": r.content_type,
         "req_headers": r.req_headers, "req_method": r.req_method, "req_path": r.req_path, "req_body": r.req_body,
         "req_body_size": r.req_body_size, "resp_headers": r.resp_headers, "resp_status": r.resp_status,
         "resp_message": r.resp_message, "resp_body": r.resp_body, "resp_body_size": r.resp_body_size,
-        "latency": r.latency,
+        "latency": r.head.latency,
     })
 }
 
@@ -76,9 +76,10 @@ fn golden_fixtures() {
         let as_client = exchange(TraceRole::Client, &req, &resp);
         let flipped: Vec<HttpRecord> = rows
             .iter()
-            .map(|r| HttpRecord {
-                trace_role: 1,
-                ..r.clone()
+            .map(|r| {
+                let mut r = r.clone();
+                r.head.trace_role = 1;
+                r
             })
             .collect();
         assert_eq!(as_client, flipped, "{name}: client side differs");

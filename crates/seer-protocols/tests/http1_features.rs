@@ -22,10 +22,10 @@ fn simple_exchange_fills_every_column() {
     assert_eq!(r.req_body_size, 0);
     assert_eq!((r.major_version, r.minor_version), (1, 1));
     assert_eq!(r.content_type, 0);
-    assert_eq!(r.trace_role, 2);
-    assert_eq!(r.time_ns, 250);
-    assert_eq!(r.latency, 150);
-    assert_eq!((r.local_port, r.remote_port), (8080, 50000));
+    assert_eq!(r.head.trace_role, 2);
+    assert_eq!(r.head.time_ns, 250);
+    assert_eq!(r.head.latency, 150);
+    assert_eq!((r.head.local_port, r.head.remote_port), (8080, 50000));
     assert_eq!(r.req_headers, r#"{"Accept":"*/*","Host":"localhost"}"#);
     assert_eq!(r.resp_headers, r#"{"Content-Length":"5","Content-Type":"text/plain"}"#);
 }
@@ -37,8 +37,8 @@ fn client_role_uses_egress_requests() {
         &[(Direction::Egress, 10, GET), (Direction::Ingress, 30, OK)],
     );
     let r = one(rows);
-    assert_eq!(r.trace_role, 1);
-    assert_eq!(r.latency, 20);
+    assert_eq!(r.head.trace_role, 1);
+    assert_eq!(r.head.latency, 20);
 }
 
 #[test]
@@ -47,12 +47,12 @@ fn unknown_role_is_inferred_from_traffic() {
         TraceRole::Unknown,
         &[(Direction::Ingress, 10, GET), (Direction::Egress, 30, OK)],
     );
-    assert_eq!(one(rows).trace_role, 2, "requests read = server");
+    assert_eq!(one(rows).head.trace_role, 2, "requests read = server");
     let (rows, _) = run(
         TraceRole::Unknown,
         &[(Direction::Ingress, 30, OK), (Direction::Egress, 10, GET)],
     );
-    assert_eq!(one(rows).trace_role, 1, "responses read = client");
+    assert_eq!(one(rows).head.trace_role, 1, "responses read = client");
 }
 
 #[test]
@@ -67,8 +67,8 @@ fn latency_spans_request_start_to_response_end() {
         ],
     );
     let r = one(rows);
-    assert_eq!(r.time_ns, 340);
-    assert_eq!(r.latency, 240);
+    assert_eq!(r.head.time_ns, 340);
+    assert_eq!(r.head.latency, 240);
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn keep_alive_sequence() {
         assert_eq!(r.req_path, format!("/k{i}"));
         assert_eq!(r.resp_status, 200 + 10 * i as i64);
         assert_eq!(r.resp_body, format!("r{i}"));
-        assert_eq!(r.latency, 49);
+        assert_eq!(r.head.latency, 49);
     }
     assert_eq!(stats.records, 5);
     assert_eq!(stats.frames_parsed, 10);
@@ -193,7 +193,7 @@ fn http10_body_ends_at_close() {
     );
     let r = one(rows);
     assert_eq!(r.resp_body, "<html>until close</html>");
-    assert_eq!((r.minor_version, r.time_ns, r.latency), (0, 9, 8));
+    assert_eq!((r.minor_version, r.head.time_ns, r.head.latency), (0, 9, 8));
 }
 
 #[test]
@@ -450,6 +450,6 @@ fn unknown_role_skips_leading_garbage() {
         ],
     );
     let r = one(rows);
-    assert_eq!((r.req_path.as_str(), r.trace_role), ("/late", 1));
+    assert_eq!((r.req_path.as_str(), r.head.trace_role), ("/late", 1));
     assert!(stats.parse_errors >= 1);
 }

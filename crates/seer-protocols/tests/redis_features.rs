@@ -62,7 +62,7 @@ fn pipelined_commands_pair_in_order_with_latency() {
             s3("GET", r#"{"key":"a"}"#, "2"),
         ]
     );
-    assert_eq!(rows.iter().map(|r| r.latency).collect::<Vec<_>>(), [50, 50, 80]);
+    assert_eq!(rows.iter().map(|r| r.head.latency).collect::<Vec<_>>(), [50, 50, 80]);
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn subscriptions_gather_their_confirmations() {
     );
     assert_eq!((stats.unmatched_requests, stats.unmatched_responses), (0, 0));
     // Pushes carry zero latency and their own time.
-    assert_eq!((rows[1].latency, rows[1].time_ns), (0, 3));
+    assert_eq!((rows[1].head.latency, rows[1].head.time_ns), (0, 3));
     // Waiting for the second confirmation holds the record back, not loses it.
     let (rows, _) = run(&vec![
         (IN, 1, cmd(&["SUBSCRIBE", "a", "b"])),
@@ -216,7 +216,7 @@ fn roles_and_inference() {
     ] {
         let (rows, _) = run_cfg(role, &ProtocolConfig::default(), &events(req_dir));
         assert_eq!(rows.len(), 1, "{role:?}");
-        assert_eq!(rows[0].trace_role, want, "{role:?} {req_dir:?}");
+        assert_eq!(rows[0].head.trace_role, want, "{role:?} {req_dir:?}");
     }
     assert_eq!(Redis.infer(&cmd(&["GET", "k"])), Some(MessageKind::Request));
     assert_eq!(Redis.infer(b"+OK\r\n"), Some(MessageKind::Response));

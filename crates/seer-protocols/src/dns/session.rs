@@ -15,6 +15,7 @@ use super::framing::{Cut, Framer, RawMessage};
 use super::render;
 use super::wire::Message;
 use super::writer::{DnsRecord, DnsWriter};
+use crate::l7::RowHead;
 use crate::protocol::{Session, TableWriter};
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
 
@@ -155,21 +156,12 @@ impl DnsSession {
 
 /// Builds a row from a query and its response.
 fn record(meta: &ConnMeta, role: TraceRole, query: Parsed, resp: Parsed) -> DnsRecord {
-    let i64_of = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
     DnsRecord {
-        time_ns: i64_of(resp.end_ts),
-        upid: meta.upid,
-        remote_addr: meta.remote_addr.clone(),
-        remote_port: i64::from(meta.remote_port),
-        local_addr: meta.local_addr.clone(),
-        local_port: i64::from(meta.local_port),
-        trace_role: role.as_i64(),
-        encrypted: meta.encrypted,
+        head: RowHead::new(meta, role, query.start_ts, resp.end_ts),
         req_header: query.header_json,
         req_body: query.body_json,
         resp_header: resp.header_json,
         resp_body: resp.body_json,
-        latency: i64_of(resp.end_ts.saturating_sub(query.start_ts)),
     }
 }
 

@@ -3,34 +3,20 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, FixedSizeBinaryBuilder, Int64Array, StringArray, TimestampNanosecondArray};
+use arrow::array::{ArrayRef, StringArray};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
-use seer_types::Upid;
 use seer_types::tables::DNS_EVENTS;
 
+use crate::l7::{RowHead, head_column};
 use crate::protocol::TableWriter;
 use crate::types::ProtocolError;
 
 /// One `dns_events` row (Pixie's columns).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DnsRecord {
-    /// `time_`: when the response was seen (ns since epoch).
-    pub time_ns: i64,
-    /// `upid`.
-    pub upid: Upid,
-    /// `remote_addr`.
-    pub remote_addr: String,
-    /// `remote_port`.
-    pub remote_port: i64,
-    /// `local_addr`.
-    pub local_addr: String,
-    /// `local_port`.
-    pub local_port: i64,
-    /// `trace_role`: 1 client, 2 server.
-    pub trace_role: i64,
-    /// `encrypted`.
-    pub encrypted: bool,
+    /// `time_` (response seen), `upid`, addresses, ports, `trace_role`, `encrypted`, `latency`.
+    pub head: RowHead,
     /// `req_header`: the query's header as JSON.
     pub req_header: String,
     /// `req_body`: `{"queries":[…]}`.
@@ -39,8 +25,6 @@ pub struct DnsRecord {
     pub resp_header: String,
     /// `resp_body`: `{"answers":[…]}`.
     pub resp_body: String,
-    /// `latency`: response − query (ns).
-    pub latency: i64,
 }
 
 /// Accumulates [`DnsRecord`]s for `dns_events`.
@@ -71,32 +55,17 @@ impl DnsWriter {
     }
 
     fn column(&self, name: &str) -> Result<ArrayRef, ArrowError> {
+        if let Some(c) = head_column(name, self.rows.iter().map(|r| &r.head)) {
+            return c;
+        }
         let rows = &self.rows;
-        let int = |f: fn(&DnsRecord) -> i64| -> ArrayRef { Arc::new(Int64Array::from_iter_values(rows.iter().map(f))) };
         let text =
             |f: fn(&DnsRecord) -> &str| -> ArrayRef { Arc::new(StringArray::from_iter_values(rows.iter().map(f))) };
         Ok(match name {
-            "time_" => Arc::new(TimestampNanosecondArray::from_iter_values(
-                rows.iter().map(|r| r.time_ns),
-            )),
-            "upid" => {
-                let mut b = FixedSizeBinaryBuilder::with_capacity(rows.len(), 16);
-                for r in rows {
-                    b.append_value(r.upid.to_bytes())?;
-                }
-                Arc::new(b.finish())
-            }
-            "remote_addr" => text(|r| &r.remote_addr),
-            "remote_port" => int(|r| r.remote_port),
-            "local_addr" => text(|r| &r.local_addr),
-            "local_port" => int(|r| r.local_port),
-            "trace_role" => int(|r| r.trace_role),
-            "encrypted" => Arc::new(rows.iter().map(|r| Some(r.encrypted)).collect::<BooleanArray>()),
             "req_header" => text(|r| &r.req_header),
             "req_body" => text(|r| &r.req_body),
             "resp_header" => text(|r| &r.resp_header),
             "resp_body" => text(|r| &r.resp_body),
-            "latency" => int(|r| r.latency),
             other => {
                 return Err(ArrowError::SchemaError(format!(
                     "dns_events has no writer for column {other}"

@@ -13,6 +13,7 @@ use super::headers;
 use super::message::{Message, RequestFacts};
 use super::parser::{Ctx, DirState};
 use super::writer::{HttpRecord, HttpWriter};
+use crate::l7::RowHead;
 use crate::protocol::{Session, TableWriter};
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
 
@@ -184,14 +185,7 @@ fn record(
     };
     let i64_of = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
     HttpRecord {
-        time_ns: i64_of(resp.end_ts),
-        upid: meta.upid,
-        remote_addr: meta.remote_addr.clone(),
-        remote_port: i64::from(meta.remote_port),
-        local_addr: meta.local_addr.clone(),
-        local_port: i64::from(meta.local_port),
-        trace_role: role.as_i64(),
-        encrypted: meta.encrypted,
+        head: RowHead::new(meta, role, req.start_ts, resp.end_ts),
         major_version: 1,
         minor_version: i64::from(resp.head.minor_version),
         content_type,
@@ -205,7 +199,6 @@ fn record(
         resp_message: resp.head.reason,
         resp_body,
         resp_body_size: i64_of(resp.body.size),
-        latency: i64_of(resp.end_ts.saturating_sub(req.start_ts)),
     }
 }
 

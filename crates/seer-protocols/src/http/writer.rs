@@ -3,36 +3,21 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, BooleanArray, FixedSizeBinaryBuilder, Int64Array, StringBuilder, TimestampNanosecondArray,
-};
+use arrow::array::{ArrayRef, Int64Array, StringBuilder};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
-use seer_types::Upid;
 use seer_types::tables::HTTP_EVENTS;
 
+use crate::l7::{RowHead, head_column};
 use crate::protocol::TableWriter;
 use crate::types::ProtocolError;
 
 /// One `http_events` row (Pixie's columns).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRecord {
-    /// `time_`: when the response's last byte was seen (ns since epoch).
-    pub time_ns: i64,
-    /// `upid`.
-    pub upid: Upid,
-    /// `remote_addr`.
-    pub remote_addr: String,
-    /// `remote_port`.
-    pub remote_port: i64,
-    /// `local_addr`.
-    pub local_addr: String,
-    /// `local_port`.
-    pub local_port: i64,
-    /// `trace_role`: 1 client, 2 server, 4 unknown.
-    pub trace_role: i64,
-    /// `encrypted`.
-    pub encrypted: bool,
+    /// `time_` (when the response's last byte was seen), `upid`, addresses, ports, `trace_role`,
+    /// `encrypted`, and `latency` (response end − request start).
+    pub head: RowHead,
     /// `major_version` (1).
     pub major_version: i64,
     /// `minor_version` (of the response).
@@ -59,8 +44,6 @@ pub struct HttpRecord {
     pub resp_body: String,
     /// `resp_body_size`.
     pub resp_body_size: i64,
-    /// `latency`: response end − request start (ns).
-    pub latency: i64,
 }
 
 /// Accumulates [`HttpRecord`]s for `http_events`.
@@ -91,6 +74,9 @@ impl HttpWriter {
     }
 
     fn column(&self, name: &str) -> Result<ArrayRef, ArrowError> {
+        if let Some(c) = head_column(name, self.rows.iter().map(|r| &r.head)) {
+            return c;
+        }
         let rows = &self.rows;
         let int =
             |f: fn(&HttpRecord) -> i64| -> ArrayRef { Arc::new(Int64Array::from_iter_values(rows.iter().map(f))) };
@@ -104,22 +90,6 @@ impl HttpWriter {
             Arc::new(b.finish())
         };
         Ok(match name {
-            "time_" => Arc::new(TimestampNanosecondArray::from_iter_values(
-                rows.iter().map(|r| r.time_ns),
-            )),
-            "upid" => {
-                let mut b = FixedSizeBinaryBuilder::with_capacity(rows.len(), 16);
-                for r in rows {
-                    b.append_value(r.upid.to_bytes())?;
-                }
-                Arc::new(b.finish())
-            }
-            "remote_addr" => text(|r| &r.remote_addr),
-            "remote_port" => int(|r| r.remote_port),
-            "local_addr" => text(|r| &r.local_addr),
-            "local_port" => int(|r| r.local_port),
-            "trace_role" => int(|r| r.trace_role),
-            "encrypted" => Arc::new(rows.iter().map(|r| Some(r.encrypted)).collect::<BooleanArray>()),
             "major_version" => int(|r| r.major_version),
             "minor_version" => int(|r| r.minor_version),
             "content_type" => int(|r| r.content_type),
@@ -133,7 +103,6 @@ impl HttpWriter {
             "resp_message" => text(|r| &r.resp_message),
             "resp_body" => text(|r| &r.resp_body),
             "resp_body_size" => int(|r| r.resp_body_size),
-            "latency" => int(|r| r.latency),
             other => {
                 return Err(ArrowError::SchemaError(format!(
                     "http_events has no writer for column {other}"

@@ -375,7 +375,7 @@ impl RedisSession {
             let replies: Vec<Reply> = self.replies.drain(..n.min(self.replies.len())).collect();
             rows.push(self.row(meta, req, &replies));
         }
-        rows.sort_by_key(|r| r.time_ns);
+        rows.sort_by_key(|r| r.head.time_ns);
         for row in rows {
             match writer.as_deref_mut() {
                 Some(w) => {
@@ -397,7 +397,14 @@ impl RedisSession {
             let mut resp = d.value.render();
             self.stats.truncated += u64::from(truncate_marked(&mut resp, self.cfg.max_body_bytes));
             let role = self.role_for(dir, MessageKind::Response);
-            rows.push(RedisRecord::new(meta, role, d.end_ts, cmd, String::new(), resp, 0));
+            rows.push(RedisRecord::new(
+                meta,
+                role,
+                (d.end_ts, d.end_ts),
+                cmd,
+                String::new(),
+                resp,
+            ));
         }
     }
 
@@ -408,14 +415,13 @@ impl RedisSession {
             many => raw_array(&many.iter().map(|r| r.value.json()).collect::<Vec<_>>()),
         };
         self.stats.truncated += u64::from(truncate_marked(&mut resp, self.cfg.max_body_bytes));
-        let end = replies.last().map_or(req.end_ts, |r| r.end_ts);
-        let latency = if replies.is_empty() {
-            0
-        } else {
-            end.saturating_sub(req.start_ts)
+        // Without a reply (e.g. a subscription's own row) the row ends with the command: latency 0.
+        let span = match replies.last() {
+            Some(r) => (req.start_ts, r.end_ts),
+            None => (req.end_ts, req.end_ts),
         };
         let role = self.role_for(req.dir, MessageKind::Request);
-        RedisRecord::new(meta, role, end, req.cmd, req.args, resp, latency)
+        RedisRecord::new(meta, role, span, req.cmd, req.args, resp)
     }
 
     fn expire(&mut self, now_ns: u64) {

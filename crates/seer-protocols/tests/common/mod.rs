@@ -83,10 +83,10 @@ pub fn byte_by_byte(role: TraceRole, req: &[u8], resp: &[u8]) -> Vec<HttpRecord>
 /// Compares rows ignoring time-derived fields.
 pub fn strip_times(rows: &[HttpRecord]) -> Vec<HttpRecord> {
     rows.iter()
-        .map(|r| HttpRecord {
-            time_ns: 0,
-            latency: 0,
-            ..r.clone()
+        .map(|r| {
+            let mut r = r.clone();
+            (r.head.time_ns, r.head.latency) = (0, 0);
+            r
         })
         .collect()
 }

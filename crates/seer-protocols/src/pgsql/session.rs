@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 
-use super::frame::{Frame, FrameParser, GSSENC_REQUEST, Limits, SSL_REQUEST, untagged_header};
+use super::frame::{Frame, FrameParser, GSSENC_REQUEST, Limits, SSL_ANSWER, SSL_REQUEST, untagged_header};
 use super::stitch::{self, MAX_TEXT, Outcome, Pair, State};
 use super::writer::{PgsqlRecord, PgsqlWriter};
 use crate::l7::RowHead;
@@ -134,6 +134,11 @@ impl PgsqlSession {
     }
 
     fn push_resp(&mut self, f: Frame) {
+        if f.tag == SSL_ANSWER && matches!(f.payload.first(), Some(b'S' | b'G')) {
+            // Encryption starts right after the answer: the handshake's ciphertext that follows
+            // must not reach the parsers (the stitcher records the same when it meets the answer).
+            self.state.encrypted = true;
+        }
         if f.tag == b'D' {
             if self.row_run >= ROW_RUN_BYTES
                 && let Some(last) = self.resps.back_mut()
@@ -271,13 +276,13 @@ impl PgsqlSession {
 
 impl Session for PgsqlSession {
     fn feed(&mut self, dir: Direction, ts_ns: u64, data: &[u8]) {
-        if self.state.encrypted {
-            self.stats.bytes_skipped += data.len() as u64;
-            return;
-        }
         let max = self.cfg.max_buffer_bytes;
         let mut rest = data;
         while !rest.is_empty() {
+            if self.state.encrypted {
+                self.stats.bytes_skipped += rest.len() as u64;
+                return;
+            }
             let held = self.parsers.get(dir.index()).map_or(0, |p| p.stream.len());
             let room = max.saturating_sub(held);
             if room == 0 {
@@ -327,5 +332,32 @@ impl Session for PgsqlSession {
 
     fn wants_data(&self) -> bool {
         !self.state.encrypted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The connection tracker asks `wants_data` after every feed, before any poll: the ciphertext
+    /// right after an accepted SSLRequest must neither be parsed nor be waited for.
+    #[test]
+    fn accepted_tls_stops_parsing_before_any_poll() {
+        let mut s = PgsqlSession::new(TraceRole::Server, ProtocolConfig::default());
+        s.feed(Direction::Ingress, 1, &[0, 0, 0, 8, 4, 210, 22, 47]);
+        assert!(s.wants_data());
+        s.feed(Direction::Egress, 2, b"S");
+        assert!(!s.wants_data());
+        // A ClientHello looks like nothing PostgreSQL sends: it is skipped, not a parse error.
+        s.feed(Direction::Ingress, 3, &[0x16, 3, 1, 0, 5, 1, 0, 0, 1, 0]);
+        assert_eq!((s.stats().parse_errors, s.stats().bytes_skipped), (0, 10));
+    }
+
+    #[test]
+    fn refused_tls_goes_on_in_plaintext() {
+        let mut s = PgsqlSession::new(TraceRole::Server, ProtocolConfig::default());
+        s.feed(Direction::Ingress, 1, &[0, 0, 0, 8, 4, 210, 22, 47]);
+        s.feed(Direction::Egress, 2, b"N");
+        assert!(s.wants_data());
     }
 }

@@ -1,7 +1,8 @@
 //! The eBPF socket tracer against a real `redis-server` (Debian, free loopback port, no
 //! persistence, temp dir) and real clients (`redis-cli`, a `--pipe` batch, a raw pipelined socket
-//! from the test, pub/sub between two clients), as root; skips loudly otherwise. Asserts the exact
-//! `redis_events` rows of each connection, client and server side.
+//! from the test, pub/sub between two clients, `redis-benchmark` with and without pipelining), as
+//! root; skips loudly otherwise. Asserts the exact `redis_events` rows of each connection, client
+//! and server side, and exact row counts under `redis-benchmark` load.
 
 mod bpf_common;
 
@@ -20,10 +21,14 @@ const SERVER: i64 = 2;
 
 fn tracer() -> SocketTracerCollector {
     // Client sides of loopback connections are recorded only on request (Redis is server-side by
-    // default, as in Pixie); these tests check both sides.
+    // default, as in Pixie); this test checks both sides.
+    tracer_with(true)
+}
+
+fn tracer_with(local_clients: bool) -> SocketTracerCollector {
     let cfg = TracerConfig {
         flush_interval: Duration::from_millis(200),
-        local_clients: true,
+        local_clients,
         ..Default::default()
     };
     SocketTracerCollector::start(&cfg).expect("socket tracer starts as root")
@@ -351,5 +356,133 @@ GET l\nCONFIG GET maxmemory\n";
     let (p, lat, cmd) = (pids(&b), ints(&b, "latency"), strings(&b, "req_cmd"));
     for i in rows_where(&b, |i| p[i] == cli || p[i] == piper) {
         assert!(lat[i] > 0, "{}: latency {}", cmd[i], lat[i]);
+    }
+}
+
+/// Runs `redis-benchmark -p port -n n -c 4 -t set,get -q` plus `extra`, which must succeed.
+fn redis_benchmark(port: u16, n: usize, extra: &[&str]) {
+    let out = Command::new("redis-benchmark")
+        .args(["-p", &port.to_string(), "-n", &n.to_string(), "-c", "4", "-t", "set,get", "-q"])
+        .args(extra)
+        .stdin(Stdio::null())
+        .output()
+        .expect("redis-benchmark must be installed (tools/setup.sh)");
+    assert!(
+        out.status.success(),
+        "redis-benchmark {extra:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The value stored at `key`, asked over a raw connection from this (untraced) process; returns it
+/// and the connection's local port (its server-side rows are not the benchmark's).
+fn get_raw(port: u16, key: &str) -> (String, u16) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let local = s.local_addr().expect("local addr").port();
+    s.write_all(format!("*2\r\n$3\r\nGET\r\n${}\r\n{key}\r\n", key.len()).as_bytes())
+        .expect("write");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 256];
+    // `$<len>\r\n<value>\r\n`: read until the header's length is there.
+    loop {
+        let n = s.read(&mut buf).expect("GET reply");
+        assert!(n > 0, "server closed before replying");
+        got.extend_from_slice(buf.get(..n).unwrap_or_default());
+        let Some(eol) = got.windows(2).position(|w| w == b"\r\n") else { continue };
+        let head = String::from_utf8_lossy(got.get(1..eol).unwrap_or_default()).to_string();
+        assert_eq!(got.first(), Some(&b'$'), "GET reply {}", String::from_utf8_lossy(&got));
+        let len: usize = head.parse().expect("bulk length");
+        if let Some(value) = got.get(eol + 2..eol + 2 + len)
+            && got.len() >= eol + 4 + len
+        {
+            return (String::from_utf8_lossy(value).to_string(), local);
+        }
+    }
+}
+
+/// Server-side rows of `spid`, except those of the connection from `skip_port`, with latencies.
+fn server_rows(b: &RecordBatch, spid: u32, skip_port: u16) -> Vec<(Row, i64)> {
+    let (p, r, rp, lat) = (pids(b), ints(b, "trace_role"), ints(b, "remote_port"), ints(b, "latency"));
+    let (cmd, args, resp) = (strings(b, "req_cmd"), strings(b, "req_args"), strings(b, "resp"));
+    rows_where(b, |i| p[i] == spid && r[i] == SERVER && rp[i] != i64::from(skip_port))
+        .into_iter()
+        .map(|i| (row(&cmd[i], &args[i], &resp[i]), lat[i]))
+        .collect()
+}
+
+fn count(rows: &[(Row, i64)], cmd: &str) -> usize {
+    rows.iter().filter(|(r, _)| r.cmd == cmd).count()
+}
+
+/// Every SET stores `value` at the benchmark's key, every GET returns it, latency is positive, and
+/// the only other rows are `redis-benchmark`'s two `CONFIG GET`s (asked once per run).
+fn check_benchmark_rows(rows: &[(Row, i64)], n: usize, value: &str) {
+    let set = row(
+        "SET",
+        &format!(r#"{{"key":"key:__rand_int__","value":"{value}","options":[]}}"#),
+        "OK",
+    );
+    let get = row("GET", r#"{"key":"key:__rand_int__"}"#, value);
+    let others: Vec<&Row> = rows.iter().map(|(r, _)| r).filter(|r| r.cmd != "SET" && r.cmd != "GET").collect();
+    assert_eq!(
+        others,
+        vec![
+            &row("CONFIG GET", r#"{"parameter":"save"}"#, r#"["save",""]"#),
+            &row("CONFIG GET", r#"{"parameter":"appendonly"}"#, r#"["appendonly","no"]"#),
+        ]
+    );
+    assert_eq!((count(rows, "SET"), count(rows, "GET")), (n, n));
+    for (r, lat) in rows.iter().filter(|(r, _)| r.cmd == "SET" || r.cmd == "GET") {
+        assert!(*r == set || *r == get, "unexpected row {r:?}");
+        assert!(*lat > 0, "{r:?}: latency {lat}");
+    }
+}
+
+#[test]
+fn redis_benchmark_set_and_get_counts_are_exact() {
+    if !bpf_or_skip("redis_benchmark_set_and_get_counts_are_exact") {
+        return;
+    }
+    const N: usize = 2000;
+    // Server side only (the default policy for loopback peers).
+    let mut c = tracer_with(false);
+    let sink = VecSink::default();
+    let (plain, piped) = (redis_server(), redis_server());
+    let (plain_pid, piped_pid) = (plain.child.id(), piped.child.id());
+    std::thread::sleep(Duration::from_millis(300));
+
+    redis_benchmark(plain.port, N, &[]);
+    // A multiple of the pipeline depth: redis-benchmark issues whole pipelines while fewer than N
+    // requests are issued, so exactly N go out.
+    redis_benchmark(piped.port, N, &["-P", "16"]);
+    let (plain_value, plain_raw) = get_raw(plain.port, "key:__rand_int__");
+    let (piped_value, piped_raw) = get_raw(piped.port, "key:__rand_int__");
+    assert!(!plain_value.is_empty() && !piped_value.is_empty());
+
+    let b = collect(&mut c, &sink, |b| {
+        [(plain_pid, plain_raw), (piped_pid, piped_raw)].iter().all(|&(pid, skip)| {
+            let rows = server_rows(b, pid, skip);
+            count(&rows, "SET") >= N && count(&rows, "GET") >= N && count(&rows, "CONFIG GET") >= 2
+        })
+    });
+    let stats = c.stats();
+    for (name, pid, skip, value) in [
+        ("plain", plain_pid, plain_raw, &plain_value),
+        ("pipelined", piped_pid, piped_raw, &piped_value),
+    ] {
+        let rows = server_rows(&b, pid, skip);
+        eprintln!(
+            "{name}: {} rows (SET {}, GET {}); stats {stats:?}",
+            rows.len(),
+            count(&rows, "SET"),
+            count(&rows, "GET")
+        );
+        check_benchmark_rows(&rows, N, value);
+        // The raw GET's own row, on its connection.
+        let (p, rp, resp) = (pids(&b), ints(&b, "remote_port"), strings(&b, "resp"));
+        let raw = rows_where(&b, |i| p[i] == pid && rp[i] == i64::from(skip));
+        assert_eq!(raw.len(), 1, "{name}: raw GET rows");
+        assert_eq!(resp[raw[0]], *value);
     }
 }

@@ -1,8 +1,9 @@
 //! The socket tracer against a real PostgreSQL (Debian's) on loopback (root only; skips loudly
 //! otherwise): `psql` simple queries (DDL, INSERT, SELECT rows, errors), `pgbench -M prepared`
 //! (Parse/Bind/Describe/Execute with parameters) and a stdlib Python client of the extended protocol
-//! (binary parameters, an error inside an extended-query batch). Password authentication is
-//! cleartext over TCP; the password must not appear in any row.
+//! (binary parameters, an error inside an extended-query batch), and `psql` over TLS
+//! (`sslmode=require`: plaintext from the OpenSSL uprobes, `encrypted = true`). Password
+//! authentication is cleartext over TCP (or inside TLS); the password must not appear in any row.
 
 mod bpf_common;
 mod sql_common;
@@ -311,4 +312,138 @@ fn a_session_opened_before_tracing_is_picked_up_mid_stream() {
         ),
     ];
     assert_eq!(rows, want);
+}
+
+/// `psql` over TLS (`sslmode=require`), one `-c` per statement; returns (pid, output).
+fn psql_tls(port: u16, statements: &[&str]) -> (u32, std::process::Output) {
+    let conninfo = format!("host=127.0.0.1 port={port} sslmode=require user=postgres dbname=postgres");
+    let mut cmd = Command::new("psql");
+    cmd.arg(&conninfo).arg("-X");
+    for s in statements {
+        cmd.args(["-c", s]);
+    }
+    let child = cmd
+        .env("PGPASSWORD", PASSWORD)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("psql must be installed (tools/setup.sh)");
+    let pid = child.id();
+    (pid, child.wait_with_output().expect("psql"))
+}
+
+/// Server-side rows on `port` as (req_cmd, req, resp, encrypted, latency).
+fn tls_server_rows(b: &RecordBatch, port: u16) -> Vec<(String, String, String, bool, i64)> {
+    let (ports, enc, lat) = (ints(b, "local_port"), bools(b, "encrypted"), ints(b, "latency"));
+    rows_of(b)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, r)| r.1 == SERVER && ports[*i] == i64::from(port))
+        .map(|(i, r)| (r.2, r.3, r.4, enc[i], lat[i]))
+        .collect()
+}
+
+#[test]
+fn psql_over_tls_is_recorded_as_plaintext() {
+    if !bpf_or_skip("psql_over_tls_is_recorded_as_plaintext") {
+        return;
+    }
+    let mut c = tracer();
+    let sink = VecSink::default();
+    let db = postgres_tls(PASSWORD);
+    let port = db.port;
+
+    // The probes go on libssl at the scanner's next sweep: warm-up sessions until one comes out as
+    // plaintext on the server side.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let warm = |b: &RecordBatch| {
+        tls_server_rows(b, port)
+            .iter()
+            .any(|r| r.1.starts_with("SELECT 'warmup-") && r.3)
+    };
+    let mut n = 0;
+    while !warm(&sink.table(&PGSQL_EVENTS)) && std::time::Instant::now() < deadline {
+        let (_, out) = psql_tls(port, &[&format!("SELECT 'warmup-{n}'")]);
+        assert!(out.status.success(), "warm-up psql: {out:?}");
+        n += 1;
+        collect_until(&mut c, &sink, Duration::from_millis(500), |s| {
+            warm(&s.table(&PGSQL_EVENTS))
+        });
+    }
+    assert!(
+        warm(&sink.table(&PGSQL_EVENTS)),
+        "no TLS plaintext after {n} warm-up sessions: {:?}\n{:#?}",
+        c.stats(),
+        tls_server_rows(&sink.table(&PGSQL_EVENTS), port)
+    );
+
+    let statements = [
+        "CREATE TABLE notes(id int PRIMARY KEY, body text)",
+        "INSERT INTO notes VALUES (1, 'sealed'), (2, NULL)",
+        "SELECT id, body FROM notes ORDER BY id",
+        "SELECT 1/0",
+        "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+    ];
+    let (psql_pid, out) = psql_tls(port, &statements);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("sealed") && String::from_utf8_lossy(&out.stderr).contains("division by zero"),
+        "{out:?}"
+    );
+
+    let measured = |b: &RecordBatch| {
+        let mut rows = tls_server_rows(b, port);
+        rows.retain(|r| !r.1.starts_with("SELECT 'warmup-"));
+        rows
+    };
+    let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
+        measured(&s.table(&PGSQL_EVENTS)).len() >= statements.len()
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
+    let b = sink.table(&PGSQL_EVENTS);
+    let rows = measured(&b);
+    assert!(ok, "{rows:#?}\n{:?}", c.stats());
+
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_str()))
+        .collect();
+    let error = got.get(3).map(|r| r.2).unwrap_or_default();
+    assert!(
+        error.starts_with("ERROR RESPONSE [Severity=ERROR")
+            && error.contains("Code=22012")
+            && error.contains("Message=division by zero"),
+        "{rows:#?}"
+    );
+    assert_eq!(
+        got,
+        vec![
+            ("Query", statements[0], "CREATE TABLE"),
+            ("Query", statements[1], "INSERT 0 2"),
+            ("Query", statements[2], "id,body\n1,sealed\n2,[NULL]\nSELECT 2"),
+            ("Query", statements[3], error),
+            ("Query", statements[4], "ssl\nt\nSELECT 1"),
+        ]
+    );
+    assert!(rows.iter().all(|r| r.3 && r.4 > 0), "{rows:#?}");
+
+    // psql's side of the connection: the same five queries, also from the plaintext.
+    let enc = bools(&b, "encrypted");
+    let client: Vec<_> = rows_of(&b)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, r)| r.0 == psql_pid && r.1 == CLIENT)
+        .map(|(i, r)| (r.2, r.3, enc[i]))
+        .collect();
+    let want_client: Vec<_> = statements
+        .iter()
+        .map(|s| ("Query".to_string(), s.to_string(), true))
+        .collect();
+    assert_eq!(client, want_client);
+    // The password went inside TLS; it must not be in any row.
+    assert!(
+        all_strings(&b).iter().all(|s| !s.contains(PASSWORD)),
+        "password recorded"
+    );
 }

@@ -80,8 +80,39 @@ pub fn pg_bin() -> PathBuf {
 }
 
 /// PostgreSQL: `initdb` as `postgres` (superuser `postgres` with `password`, cleartext password
-/// authentication over TCP), then `postgres` on a free loopback port with its socket in the dir.
+/// authentication over TCP), then `postgres` on a free loopback port with its socket in the dir,
+/// without TLS.
 pub fn postgres(password: &str) -> Db {
+    postgres_with(password, false)
+}
+
+/// [`postgres`] with `ssl=on` and a self-signed certificate made in the temp dir (key `0600`, owned
+/// by `postgres`, as the server demands).
+pub fn postgres_tls(password: &str) -> Db {
+    postgres_with(password, true)
+}
+
+/// A self-signed certificate and key (`cert.pem`, `key.pem`) in `dir`, made by Debian's `openssl`,
+/// owned by `uid:gid`, the key readable by its owner only.
+fn self_signed_for(dir: &Path, uid: u32, gid: u32) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    run_ok(
+        Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"])
+            .args(["-subj", "/CN=localhost", "-keyout"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert),
+    );
+    for f in [&cert, &key] {
+        std::os::unix::fs::chown(f, Some(uid), Some(gid)).expect("chown certificate");
+    }
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod key");
+    (cert, key)
+}
+
+fn postgres_with(password: &str, tls: bool) -> Db {
     let dir = tempfile::tempdir().expect("tempdir");
     let (uid, gid) = (id_of("postgres", "-u"), id_of("postgres", "-g"));
     std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).expect("chown temp dir");
@@ -100,13 +131,27 @@ pub fn postgres(password: &str) -> Db {
             .uid(uid)
             .gid(gid),
     );
+    let ssl: Vec<String> = if tls {
+        let (cert, key) = self_signed_for(dir.path(), uid, gid);
+        vec![
+            "ssl=on".into(),
+            format!("ssl_cert_file={}", cert.display()),
+            format!("ssl_key_file={}", key.display()),
+        ]
+    } else {
+        vec!["ssl=off".into()]
+    };
     let port = super::bpf_common::free_port();
-    let child = Command::new(bin.join("postgres"))
-        .arg("-D")
+    let mut cmd = Command::new(bin.join("postgres"));
+    cmd.arg("-D")
         .arg(&data)
         .args(["-p", &port.to_string(), "-k"])
         .arg(dir.path())
-        .args(["-c", "listen_addresses=127.0.0.1", "-c", "ssl=off"])
+        .args(["-c", "listen_addresses=127.0.0.1"]);
+    for setting in &ssl {
+        cmd.arg("-c").arg(setting);
+    }
+    let child = cmd
         .current_dir(dir.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

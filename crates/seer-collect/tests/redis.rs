@@ -362,7 +362,17 @@ GET l\nCONFIG GET maxmemory\n";
 /// Runs `redis-benchmark -p port -n n -c 4 -t set,get -q` plus `extra`, which must succeed.
 fn redis_benchmark(port: u16, n: usize, extra: &[&str]) {
     let out = Command::new("redis-benchmark")
-        .args(["-p", &port.to_string(), "-n", &n.to_string(), "-c", "4", "-t", "set,get", "-q"])
+        .args([
+            "-p",
+            &port.to_string(),
+            "-n",
+            &n.to_string(),
+            "-c",
+            "4",
+            "-t",
+            "set,get",
+            "-q",
+        ])
         .args(extra)
         .stdin(Stdio::null())
         .output()
@@ -389,7 +399,9 @@ fn get_raw(port: u16, key: &str) -> (String, u16) {
         let n = s.read(&mut buf).expect("GET reply");
         assert!(n > 0, "server closed before replying");
         got.extend_from_slice(buf.get(..n).unwrap_or_default());
-        let Some(eol) = got.windows(2).position(|w| w == b"\r\n") else { continue };
+        let Some(eol) = got.windows(2).position(|w| w == b"\r\n") else {
+            continue;
+        };
         let head = String::from_utf8_lossy(got.get(1..eol).unwrap_or_default()).to_string();
         assert_eq!(got.first(), Some(&b'$'), "GET reply {}", String::from_utf8_lossy(&got));
         let len: usize = head.parse().expect("bulk length");
@@ -403,7 +415,12 @@ fn get_raw(port: u16, key: &str) -> (String, u16) {
 
 /// Server-side rows of `spid`, except those of the connection from `skip_port`, with latencies.
 fn server_rows(b: &RecordBatch, spid: u32, skip_port: u16) -> Vec<(Row, i64)> {
-    let (p, r, rp, lat) = (pids(b), ints(b, "trace_role"), ints(b, "remote_port"), ints(b, "latency"));
+    let (p, r, rp, lat) = (
+        pids(b),
+        ints(b, "trace_role"),
+        ints(b, "remote_port"),
+        ints(b, "latency"),
+    );
     let (cmd, args, resp) = (strings(b, "req_cmd"), strings(b, "req_args"), strings(b, "resp"));
     rows_where(b, |i| p[i] == spid && r[i] == SERVER && rp[i] != i64::from(skip_port))
         .into_iter()
@@ -424,7 +441,11 @@ fn check_benchmark_rows(rows: &[(Row, i64)], n: usize, value: &str) {
         "OK",
     );
     let get = row("GET", r#"{"key":"key:__rand_int__"}"#, value);
-    let others: Vec<&Row> = rows.iter().map(|(r, _)| r).filter(|r| r.cmd != "SET" && r.cmd != "GET").collect();
+    let others: Vec<&Row> = rows
+        .iter()
+        .map(|(r, _)| r)
+        .filter(|r| r.cmd != "SET" && r.cmd != "GET")
+        .collect();
     assert_eq!(
         others,
         vec![
@@ -461,10 +482,12 @@ fn redis_benchmark_set_and_get_counts_are_exact() {
     assert!(!plain_value.is_empty() && !piped_value.is_empty());
 
     let b = collect(&mut c, &sink, |b| {
-        [(plain_pid, plain_raw), (piped_pid, piped_raw)].iter().all(|&(pid, skip)| {
-            let rows = server_rows(b, pid, skip);
-            count(&rows, "SET") >= N && count(&rows, "GET") >= N && count(&rows, "CONFIG GET") >= 2
-        })
+        [(plain_pid, plain_raw), (piped_pid, piped_raw)]
+            .iter()
+            .all(|&(pid, skip)| {
+                let rows = server_rows(b, pid, skip);
+                count(&rows, "SET") >= N && count(&rows, "GET") >= N && count(&rows, "CONFIG GET") >= 2
+            })
     });
     let stats = c.stats();
     for (name, pid, skip, value) in [

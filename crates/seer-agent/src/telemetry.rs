@@ -114,7 +114,10 @@ mod tests {
             parts,
             ..Default::default()
         };
-        t.record("socket_tracer", &sweep(5, vec![part("redis", 5, 1), part("http", 0, 0)]));
+        t.record(
+            "socket_tracer",
+            &sweep(5, vec![part("redis", 5, 1), part("http", 0, 0)]),
+        );
         t.record("socket_tracer", &sweep(3, vec![part("redis", 8, 2)]));
         t.record("socket_tracer", &sweep(0, vec![]));
         let snap = t.snapshot();

@@ -79,7 +79,10 @@ fn redis_server() -> Redis {
         .expect("redis-server must be installed (tools/setup.sh)");
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(15), "redis-server does not listen");
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "redis-server does not listen"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     Redis { child, port, _dir: dir }
@@ -102,7 +105,10 @@ fn redis_with_malformed_frame(port: u16) {
     s.write_all(b"*1\r\nx\r\n").expect("write");
     let mut rest = Vec::new();
     let _ = s.read_to_end(&mut rest);
-    assert!(String::from_utf8_lossy(&rest).starts_with("-ERR Protocol error"), "{rest:?}");
+    assert!(
+        String::from_utf8_lossy(&rest).starts_with("-ERR Protocol error"),
+        "{rest:?}"
+    );
 }
 
 /// `(kind, name, rows_ingested, errors)` of every `self_telemetry` row in the store.
@@ -120,7 +126,11 @@ fn telemetry_rows(store: &Store) -> Vec<(String, String, i64, i64)> {
         };
         let int = |c: &str| {
             let col = b.column_by_name(c).expect("column");
-            col.as_any().downcast_ref::<Int64Array>().expect("ints").values().to_vec()
+            col.as_any()
+                .downcast_ref::<Int64Array>()
+                .expect("ints")
+                .values()
+                .to_vec()
         };
         let (kind, name, rows, errors) = (text("kind"), text("name"), int("rows_ingested"), int("errors"));
         for i in 0..b.num_rows() {
@@ -136,7 +146,10 @@ fn telemetry_rows(store: &Store) -> Vec<(String, String, i64, i64)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn protocol_counters_reach_self_telemetry() {
     if let Some(why) = seer_bpf::bpf_support() {
-        assert!(std::env::var("SEER_REQUIRE_BPF").is_err(), "BPF required but unavailable: {why}");
+        assert!(
+            std::env::var("SEER_REQUIRE_BPF").is_err(),
+            "BPF required but unavailable: {why}"
+        );
         eprintln!("SKIPPED protocol_counters_reach_self_telemetry: {why}");
         return;
     }
@@ -164,7 +177,10 @@ async fn protocol_counters_reach_self_telemetry() {
         {
             break rows;
         }
-        assert!(Instant::now() < deadline, "no redis protocol row with the error: {rows:?}");
+        assert!(
+            Instant::now() < deadline,
+            "no redis protocol row with the error: {rows:?}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     for p in seer_protocols::protocols().iter().map(|p| p.name()) {

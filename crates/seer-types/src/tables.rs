@@ -398,10 +398,26 @@ pub const SELF_TELEMETRY: TableDef = TableDef {
     desc: "Seer's own counters: rows and bytes ingested, evicted and dropped per table, collector and parsed protocol",
     columns: &[
         time(),
-        text("kind", "'table', 'collector' or 'protocol' (the socket tracer's parser of one protocol)").dict(),
-        text("name", "Table, collector or protocol name (http, pgsql, mysql, dns, redis, ...)").dict(),
-        counter("rows_ingested", S::None, "Rows accepted (protocol: rows of its table the store accepted)"),
-        counter("bytes_ingested", S::Bytes, "Bytes accepted (Arrow size; protocol: of its table's rows)"),
+        text(
+            "kind",
+            "'table', 'collector' or 'protocol' (the socket tracer's parser of one protocol)",
+        )
+        .dict(),
+        text(
+            "name",
+            "Table, collector or protocol name (http, pgsql, mysql, dns, redis, ...)",
+        )
+        .dict(),
+        counter(
+            "rows_ingested",
+            S::None,
+            "Rows accepted (protocol: rows of its table the store accepted)",
+        ),
+        counter(
+            "bytes_ingested",
+            S::Bytes,
+            "Bytes accepted (Arrow size; protocol: of its table's rows)",
+        ),
         counter("rows_evicted", S::None, "Rows evicted by the byte budget"),
         counter(
             "bytes_evicted",
@@ -420,7 +436,11 @@ pub const SELF_TELEMETRY: TableDef = TableDef {
             "Errors (protocol: malformed frames, i.e. times the parser could not parse and resynchronised)",
         ),
         gauge("rows_held", S::None, "Rows held now"),
-        gauge("bytes_held", S::Bytes, "Bytes held now (protocol: bytes buffered by its live sessions)"),
+        gauge(
+            "bytes_held",
+            S::Bytes,
+            "Bytes held now (protocol: bytes buffered by its live sessions)",
+        ),
         gauge("budget_bytes", S::Bytes, "Byte budget"),
     ],
 };

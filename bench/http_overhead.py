@@ -15,35 +15,16 @@ Writes bench/results/http_overhead.json.
 Usage: bench/http_overhead.py SEER_BINARY [--duration 10] [--rounds 2]
 """
 import argparse
-import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
+from overhead_common import (Seer, bpf_prog_stats, bpf_stats_enabled, ensure_tracefs, free_port, median,
+                             proc_cpu_s, wait_port, write_result, TRACEFS)
 
 
 def start_nginx(tmp):
@@ -97,102 +78,8 @@ def wrk(port, duration, conns=32, delay_ms=None):
     return parse_wrk(out)
 
 
-def proc_cpu_s(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def bpf_prog_stats():
-    """(run_time_ns, run_cnt) summed over Seer's socket-tracer programs."""
-    try:
-        progs = json.loads(subprocess.run(["bpftool", "prog", "show", "--json"], capture_output=True, text=True).stdout or "[]")
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-    ns = cnt = 0
-    for p in progs:
-        if p.get("name", "").startswith(("seer_sys_", "seer_e_", "seer_x_")):
-            ns += p.get("run_time_ns", 0)
-            cnt += p.get("run_cnt", 0)
-    return ns, cnt
-
-
-class Seer:
-    def __init__(self, binary, tmp, ring=None, hooks=None):
-        self.binary = binary
-        self.dir = tempfile.mkdtemp(dir=tmp)
-        self.port = free_port()
-        conf = os.path.join(self.dir, "seer.toml")
-        with open(conf, "w") as f:
-            f.write("[collect]\n")
-            if ring:
-                f.write(f"ring_buffer = {ring}\n")
-            if hooks:
-                f.write(f'syscall_hooks = "{hooks}"\n')
-        self.log = open(os.path.join(self.dir, "seer.log"), "w")
-        self.proc = subprocess.Popen(
-            [binary, "up", "--config", conf, "--listen", f"127.0.0.1:{self.port}", "--data-dir", self.dir, "--no-ui"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        wait_port(self.port)
-        deadline = time.time() + 30
-        while "socket tracer attached" not in open(self.log.name).read():
-            if time.time() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("seer up did not attach the socket tracer: " + open(self.log.name).read()[-2000:])
-            time.sleep(0.2)
-
-    def run(self, pxl):
-        r = subprocess.run([self.binary, "run", "-", "-o", "json", "--addr", f"http://127.0.0.1:{self.port}",
-                            "--data-dir", self.dir], input=pxl, capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError(f"seer run failed: {r.stderr}")
-        return json.loads(r.stdout), r.stderr
-
-    def server_rows(self):
-        rows, _ = self.run("import px\ndf = px.DataFrame(table='http_events', start_time='-5m')\n"
-                           "df = df[df.trace_role == 2]\n"
-                           "px.display(df.groupby('req_path').agg(n=('latency', px.count)), 'n')\n")
-        return sum(int(x["n"]) for x in rows.get("n", []))
-
-    def settle_rows(self, expected=0, timeout=90):
-        """Polls until the agent has worked off the ring: the server-side http_events count is unchanged
-        for 2 s once it reaches `expected` (6 s while below it: the agent may still be draining, or
-        rows were lost); returns (rows, seconds)."""
-        start, last, same_since = time.time(), -1, None
-        while time.time() - start < timeout:
-            n = self.server_rows()
-            if n == last and n > 0:
-                if same_since and time.time() - same_since >= (2 if n >= expected else 6):
-                    break
-            else:
-                last, same_since = n, time.time()
-            time.sleep(0.5)
-        return last, round(time.time() - start, 1)
-
-    def tracer_drops(self):
-        out, _ = self.run("import px\ndf = px.DataFrame(table='self_telemetry', start_time='-5m')\n"
-                          "df = df[df.name == 'socket_tracer']\n"
-                          "px.display(df.groupby('name').agg(dropped=('rows_dropped', px.max)), 'd')\n")
-        rows = out.get("d", [])
-        return int(rows[0]["dropped"]) if rows else 0
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
-
-TRACEFS = "/sys/kernel/tracing"
-
-
-def ensure_tracefs():
-    """Mounts tracefs for the per-syscall tracepoints if needed; True if this run mounted it."""
-    if os.path.isdir(os.path.join(TRACEFS, "events", "syscalls")):
-        return False
-    subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], check=True)
-    return True
+def server_rows(seer):
+    return seer.count_rows("http_events")
 
 
 def traced_round(binary, tmp, port, duration, hooks):
@@ -203,7 +90,7 @@ def traced_round(binary, tmp, port, duration, hooks):
     bpf1 = bpf_prog_stats()
     # The agent's CPU for these requests includes working off what the ring buffer still holds:
     # wait until the server-side row count stops growing before reading it.
-    r["server_rows"], r["catch_up_s"] = seer.settle_rows(r["requests"])
+    r["server_rows"], r["catch_up_s"] = seer.settle_rows(lambda: server_rows(seer), r["requests"])
     cpu1 = proc_cpu_s(seer.proc.pid)
     r["agent_cpu_us_per_req"] = (cpu1 - cpu0) * 1e6 / r["requests"]
     if bpf0 and bpf1:
@@ -212,11 +99,6 @@ def traced_round(binary, tmp, port, duration, hooks):
     r["drops"] = seer.tracer_drops()
     seer.stop()
     return r
-
-
-def median(xs):
-    xs = sorted(xs)
-    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
 
 
 def main():
@@ -233,73 +115,79 @@ def main():
             sys.exit(f"http_overhead: {tool} missing (tools/setup.sh test installs it)")
     tmp = tempfile.mkdtemp(prefix="seer-bench-")
     nginx, port = start_nginx(tmp)
-    with open("/proc/sys/kernel/bpf_stats_enabled") as f:
-        stats_before = f.read().strip()
-    with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
-        f.write("1")
     modes = ["raw_tracepoints", "syscall_tracepoints"]
     result = {"duration_s": a.duration, "rounds": a.rounds, "nginx_port": port, "without": [],
               "with": {m: [] for m in modes}, "binary": os.path.abspath(a.seer)}
     mounted_tracefs = ensure_tracefs()
     try:
-        wrk(port, 2)  # warm-up
-        for _ in range(a.rounds):
-            result["without"].append(wrk(port, a.duration))
-            for m in modes:
-                result["with"][m].append(traced_round(a.seer, tmp, port, a.duration, m))
-        base = median([x["rps"] for x in result["without"]])
-        result["p50_ns"] = {"without": median([x["p50_ns"] for x in result["without"]])}
-        result["p99_ns"] = {"without": median([x["p99_ns"] for x in result["without"]])}
-        result["throughput_ratio"], result["agent_cpu_us_per_req"], result["bpf_run_us_per_req"] = {}, {}, {}
-        for m in modes:
-            runs = result["with"][m]
-            result["throughput_ratio"][m] = median([x["rps"] for x in runs]) / base
-            result["p50_ns"][m] = median([x["p50_ns"] for x in runs])
-            result["p99_ns"][m] = median([x["p99_ns"] for x in runs])
-            result["agent_cpu_us_per_req"][m] = median([x["agent_cpu_us_per_req"] for x in runs])
-            if all("bpf_run_us_per_req" in x for x in runs):
-                result["bpf_run_us_per_req"][m] = median([x["bpf_run_us_per_req"] for x in runs])
-        traced = median([x["rps"] for x in result["with"][modes[0]]])
-
-        # Drops at ~50% of the max rate, then at max rate, with the default ring buffer.
-        seer = Seer(a.seer, tmp)
-        conns = 32
-        lat_ms = result["p50_ns"][modes[0]] / 1e6
-        delay = max(1, round(conns * 1000 / (traced * 0.5) - lat_ms))
-        d0 = seer.tracer_drops()
-        half = wrk(port, a.duration, conns, delay)
-        half_rows, _ = seer.settle_rows(half["requests"])
-        d1 = seer.tracer_drops()
-        full = wrk(port, a.duration)
-        all_rows, _ = seer.settle_rows(half["requests"] + full["requests"])
-        d2 = seer.tracer_drops()
-        seer.stop()
-        result["half_rate"] = {"rps": half["rps"], "target_rps": traced * 0.5, "delay_ms": delay, "drops": d1 - d0,
-                               "requests": half["requests"], "server_rows": half_rows}
-        result["max_rate"] = {"rps": full["rps"], "drops": d2 - d1, "requests": full["requests"],
-                              "server_rows": all_rows - half_rows}
-
-        # Overload: a 64 KiB ring buffer cannot hold 100 ms of traffic; drops must be counted and
-        # `seer run` over that window must warn.
-        seer = Seer(a.seer, tmp, ring="65536")
-        over = wrk(port, a.duration)
-        time.sleep(2)
-        drops = seer.tracer_drops()
-        _, stderr = seer.run("import px\npx.display(px.DataFrame(table='http_events', start_time='-2m'), 'x')\n")
-        seer.stop()
-        result["overload_64k_ring"] = {"rps": over["rps"], "drops": drops,
-                                       "seer_run_warned": "dropped" in stderr, "warning": stderr.strip()[:400]}
+        with bpf_stats_enabled():
+            measure(a, tmp, port, modes, result)
     finally:
         if mounted_tracefs:
             subprocess.run(["umount", TRACEFS])
         nginx.terminate()
         nginx.wait()
-        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
-            f.write(stats_before)
-    os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    with open(a.out, "w") as f:
-        json.dump(result, f, indent=2)
-    print(json.dumps(result, indent=2))
+    write_result(result, a.out)
+
+
+def measure(a, tmp, port, modes, result):
+    """Every run of one invocation; fills `result`."""
+    wrk(port, 2)  # warm-up
+    for _ in range(a.rounds):
+        result["without"].append(wrk(port, a.duration))
+        for m in modes:
+            result["with"][m].append(traced_round(a.seer, tmp, port, a.duration, m))
+    summarise(result, modes)
+    traced = median([x["rps"] for x in result["with"][modes[0]]])
+    drops_at_half_and_max_rate(a, tmp, port, traced, result["p50_ns"][modes[0]], result)
+    overload(a, tmp, port, result)
+
+
+def summarise(result, modes):
+    base = median([x["rps"] for x in result["without"]])
+    result["p50_ns"] = {"without": median([x["p50_ns"] for x in result["without"]])}
+    result["p99_ns"] = {"without": median([x["p99_ns"] for x in result["without"]])}
+    result["throughput_ratio"], result["agent_cpu_us_per_req"], result["bpf_run_us_per_req"] = {}, {}, {}
+    for m in modes:
+        runs = result["with"][m]
+        result["throughput_ratio"][m] = median([x["rps"] for x in runs]) / base
+        result["p50_ns"][m] = median([x["p50_ns"] for x in runs])
+        result["p99_ns"][m] = median([x["p99_ns"] for x in runs])
+        result["agent_cpu_us_per_req"][m] = median([x["agent_cpu_us_per_req"] for x in runs])
+        if all("bpf_run_us_per_req" in x for x in runs):
+            result["bpf_run_us_per_req"][m] = median([x["bpf_run_us_per_req"] for x in runs])
+
+
+def drops_at_half_and_max_rate(a, tmp, port, traced, p50_ns, result):
+    """Drops at ~50% of the max rate, then at max rate, with the default ring buffer."""
+    seer = Seer(a.seer, tmp)
+    conns = 32
+    delay = max(1, round(conns * 1000 / (traced * 0.5) - p50_ns / 1e6))
+    d0 = seer.tracer_drops()
+    half = wrk(port, a.duration, conns, delay)
+    half_rows, _ = seer.settle_rows(lambda: server_rows(seer), half["requests"])
+    d1 = seer.tracer_drops()
+    full = wrk(port, a.duration)
+    all_rows, _ = seer.settle_rows(lambda: server_rows(seer), half["requests"] + full["requests"])
+    d2 = seer.tracer_drops()
+    seer.stop()
+    result["half_rate"] = {"rps": half["rps"], "target_rps": traced * 0.5, "delay_ms": delay, "drops": d1 - d0,
+                           "requests": half["requests"], "server_rows": half_rows}
+    result["max_rate"] = {"rps": full["rps"], "drops": d2 - d1, "requests": full["requests"],
+                          "server_rows": all_rows - half_rows}
+
+
+def overload(a, tmp, port, result):
+    """A 64 KiB ring buffer cannot hold 100 ms of traffic; drops must be counted and `seer run` over
+    that window must warn."""
+    seer = Seer(a.seer, tmp, ring="65536")
+    over = wrk(port, a.duration)
+    time.sleep(2)
+    drops = seer.tracer_drops()
+    _, stderr = seer.run("import px\npx.display(px.DataFrame(table='http_events', start_time='-2m'), 'x')\n")
+    seer.stop()
+    result["overload_64k_ring"] = {"rps": over["rps"], "drops": drops,
+                                   "seer_run_warned": "dropped" in stderr, "warning": stderr.strip()[:400]}
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 #   bench/run.sh            # all criterion benches
 # Results: bench/results/store_memory.json (bytes per row held vs plain Arrow) and
 #          bench/results/criterion.json (median ns and throughput of every criterion benchmark).
+# The eBPF overhead harnesses need root and a seer binary, so they run on their own (bench/README.md):
+#   python3 bench/http_overhead.py SEER; python3 bench/overhead.py {redis,pgsql} SEER
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/seer-target}

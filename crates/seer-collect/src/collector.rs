@@ -15,6 +15,8 @@ use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use seer_types::{RecordSink, TableDef};
 
+use crate::self_telemetry::ComponentCounters;
+
 /// What a sweep gets from the agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CollectContext {
@@ -46,6 +48,10 @@ pub struct CollectReport {
     pub dropped: u64,
     /// Per-item read failures that were skipped (e.g. a process exiting mid-read).
     pub errors: u64,
+    /// Cumulative counters of the collector's parts at the end of the sweep (the socket tracer: one
+    /// per protocol), each shown as its own `self_telemetry` row. A snapshot, not a delta: merging
+    /// keeps the latest counters of each part (same `kind` and `name`).
+    pub parts: Vec<ComponentCounters>,
 }
 
 impl CollectReport {
@@ -55,6 +61,12 @@ impl CollectReport {
         self.bytes += other.bytes;
         self.dropped += other.dropped;
         self.errors += other.errors;
+        for p in &other.parts {
+            match self.parts.iter_mut().find(|q| q.kind == p.kind && q.name == p.name) {
+                Some(q) => q.clone_from(p),
+                None => self.parts.push(p.clone()),
+            }
+        }
     }
 
     /// Appends `batch` to `table`, counting its rows as accepted or dropped. Never fails: a sink refusal is

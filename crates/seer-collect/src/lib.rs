@@ -17,7 +17,7 @@
 //!   `seer-protocols`), `conn_stats` (eBPF syscall tracepoints; root only).
 //! - [`ProcExitCollector`] → `proc_exit_events` (eBPF `sched_process_exit`; root only).
 //! - [`SelfTelemetryCollector`] → `self_telemetry` (one row per [`ComponentCounters`] of a
-//!   [`TelemetrySource`]).
+//!   [`TelemetrySource`]: tables, collectors, and the socket tracer's protocols, [`ProtocolStats`]).
 //!
 //! # Adding a collector
 //! 1. Write one file, `src/<name>.rs`, with a struct implementing [`Collector`] (use
@@ -40,4 +40,4 @@ pub use process_stats::ProcessStatsCollector;
 pub use registry::{CollectConfig, registry};
 pub use seer_bpf::socket::SyscallHooks;
 pub use self_telemetry::{ComponentCounters, SelfTelemetryCollector, TelemetrySource};
-pub use socket_tracer::{SocketTracerCollector, SocketTracerStats, TracerConfig};
+pub use socket_tracer::{ProtocolStats, SocketTracerCollector, SocketTracerStats, TracerConfig};

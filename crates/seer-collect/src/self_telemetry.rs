@@ -1,7 +1,10 @@
-//! `self_telemetry`: Seer's own counters, one row per table and per collector, on a configurable period.
+//! `self_telemetry`: Seer's own counters, one row per table, per collector and per collector part (the
+//! socket tracer's protocols), on a configurable period.
 //!
 //! The counters come from a [`TelemetrySource`] (storage implements it for tables, the agent's scheduler for
-//! collectors); this collector only turns each [`ComponentCounters`] snapshot into a row.
+//! collectors and for the parts collectors report in [`crate::CollectReport::parts`]); this collector only
+//! turns each [`ComponentCounters`] snapshot into a row. What each column means for a protocol row is in
+//! [`crate::socket_tracer::proto_stats`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,9 +18,9 @@ use crate::collector::{CollectContext, CollectError, CollectReport, Collector, s
 /// Cumulative counters of one component (a table or a collector) since start.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ComponentCounters {
-    /// `"table"` or `"collector"`.
+    /// `"table"`, `"collector"` or `"protocol"` (a part of the socket tracer).
     pub kind: &'static str,
-    /// Table or collector name.
+    /// Table, collector or protocol name.
     pub name: String,
     /// Rows accepted.
     pub rows_ingested: u64,

@@ -401,18 +401,26 @@ fn netns_link_parsing() {
 }
 
 #[test]
-fn report_merge_adds_counters() {
+fn report_merge_adds_counters_and_keeps_the_latest_parts() {
+    let part = |name: &str, errors| ComponentCounters {
+        kind: "protocol",
+        name: name.into(),
+        errors,
+        ..Default::default()
+    };
     let mut a = CollectReport {
         rows: 1,
         bytes: 2,
         dropped: 3,
         errors: 4,
+        parts: vec![part("http", 1), part("redis", 1)],
     };
     a.merge(&CollectReport {
         rows: 10,
         bytes: 20,
         dropped: 30,
         errors: 40,
+        parts: vec![part("redis", 5), part("dns", 2)],
     });
     assert_eq!(
         a,
@@ -420,7 +428,8 @@ fn report_merge_adds_counters() {
             rows: 11,
             bytes: 22,
             dropped: 33,
-            errors: 44
+            errors: 44,
+            parts: vec![part("http", 1), part("redis", 5), part("dns", 2)],
         }
     );
 }

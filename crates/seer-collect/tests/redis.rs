@@ -2,7 +2,8 @@
 //! persistence, temp dir) and real clients (`redis-cli`, a `--pipe` batch, a raw pipelined socket
 //! from the test, pub/sub between two clients, `redis-benchmark` with and without pipelining), as
 //! root; skips loudly otherwise. Asserts the exact `redis_events` rows of each connection, client
-//! and server side, and exact row counts under `redis-benchmark` load.
+//! and server side, exact row counts under `redis-benchmark` load, and that a malformed frame is
+//! counted for Redis (per-protocol counters).
 
 mod bpf_common;
 
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use arrow::record_batch::RecordBatch;
 use bpf_common::*;
-use seer_collect::{SocketTracerCollector, TracerConfig};
+use seer_collect::{CollectContext, Collector, ProtocolStats, SocketTracerCollector, TracerConfig};
 use seer_types::tables::REDIS_EVENTS;
 
 const CLIENT: i64 = 1;
@@ -508,4 +509,88 @@ fn redis_benchmark_set_and_get_counts_are_exact() {
         assert_eq!(raw.len(), 1, "{name}: raw GET rows");
         assert_eq!(resp[raw[0]], *value);
     }
+}
+
+/// Writes `req` and reads exactly `reply.len()` bytes, which must be `reply`.
+fn round_trip(s: &mut TcpStream, req: &[u8], reply: &[u8]) {
+    s.write_all(req).expect("write");
+    let mut got = vec![0u8; reply.len()];
+    s.read_exact(&mut got).expect("reply");
+    assert_eq!(got, reply, "reply to {:?}", String::from_utf8_lossy(req));
+}
+
+fn redis_stats(c: &SocketTracerCollector) -> ProtocolStats {
+    c.stats()
+        .protocols
+        .into_iter()
+        .find(|p| p.name == "redis")
+        .expect("redis is registered")
+}
+
+#[test]
+fn malformed_frames_are_counted_for_redis() {
+    if !bpf_or_skip("malformed_frames_are_counted_for_redis") {
+        return;
+    }
+    let server = redis_server();
+    let spid = server.child.id();
+    // The server side only (the default): this (untraced) process is the client.
+    let mut c = SocketTracerCollector::start(&TracerConfig {
+        flush_interval: Duration::from_millis(200),
+        ..Default::default()
+    })
+    .expect("socket tracer starts as root");
+    let sink = VecSink::default();
+    std::thread::sleep(Duration::from_millis(300));
+
+    // Two valid commands, then an array whose element is not a bulk string: redis-server answers
+    // with a protocol error and closes; the parser counts one malformed frame.
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let port = s.local_addr().expect("local addr").port();
+    round_trip(&mut s, b"*1\r\n$4\r\nPING\r\n", b"+PONG\r\n");
+    round_trip(&mut s, b"*3\r\n$3\r\nSET\r\n$1\r\nm\r\n$1\r\n1\r\n", b"+OK\r\n");
+    s.write_all(b"*1\r\nx\r\n").expect("write");
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("-ERR Protocol error"),
+        "{answer:?}"
+    );
+    drop(s);
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while rows(&sink.table(&REDIS_EVENTS), spid, SERVER, Some(("remote_port", port))).len() < 2
+        || redis_stats(&c).sessions.parse_errors < 1
+    {
+        assert!(Instant::now() < deadline, "stats {:#?}", c.stats().protocols);
+        std::thread::sleep(Duration::from_millis(200));
+        c.collect(&CollectContext::now(1), &sink).expect("collect");
+    }
+    // The tracer started with this test: every error it counted for Redis came from a Redis
+    // connection, and this one has at least one.
+    let redis = redis_stats(&c);
+    assert!(redis.sessions.parse_errors >= 1, "{redis:?}");
+    // The malformed bytes made no row.
+    assert_eq!(
+        rows(&sink.table(&REDIS_EVENTS), spid, SERVER, Some(("remote_port", port))),
+        vec![
+            row("PING", "{}", "PONG"),
+            row("SET", r#"{"key":"m","value":"1","options":[]}"#, "OK"),
+        ]
+    );
+    // No other protocol's table has rows of the Redis server.
+    for p in seer_protocols::protocols().iter().filter(|p| p.name() != "redis") {
+        let b = sink.table(p.table());
+        assert!(!pids(&b).contains(&spid), "{} rows from redis-server", p.table().name);
+    }
+    // The collector reports one `protocol` part per registered protocol; Redis's carries the
+    // malformed frame in `errors` and the stored rows in `rows_ingested`.
+    let report = c.collect(&CollectContext::now(1), &sink).expect("collect");
+    let names: Vec<&str> = report.parts.iter().map(|p| p.name.as_str()).collect();
+    let registered: Vec<&str> = seer_protocols::protocols().iter().map(|p| p.name()).collect();
+    assert_eq!(names, registered);
+    assert!(report.parts.iter().all(|p| p.kind == "protocol"));
+    let part = report.parts.iter().find(|p| p.name == "redis").expect("redis part");
+    assert!(part.errors >= 1 && part.rows_ingested >= 2, "{part:?}");
 }

@@ -388,22 +388,59 @@ pub const PROC_STAT: TableDef = TableDef {
     ],
 };
 
-/// `self_telemetry`: Seer's own counters, per table and per collector (cumulative since start).
+/// `self_telemetry`: Seer's own counters, per table, per collector and per protocol of the socket
+/// tracer (cumulative since start). For `kind = 'protocol'` rows the columns mean: rows (and bytes) of
+/// the protocol's table the store accepted, malformed frames in `errors`, messages that produced no
+/// row in `rows_dropped`, payload bytes the parser refused at its memory bounds in `bytes_evicted`,
+/// bytes its live sessions buffer in `bytes_held`; the other columns are 0.
 pub const SELF_TELEMETRY: TableDef = TableDef {
     name: "self_telemetry",
-    desc: "Seer's own counters: rows and bytes ingested, evicted and dropped per table and collector",
+    desc: "Seer's own counters: rows and bytes ingested, evicted and dropped per table, collector and parsed protocol",
     columns: &[
         time(),
-        text("kind", "'table' or 'collector'").dict(),
-        text("name", "Table or collector name").dict(),
-        counter("rows_ingested", S::None, "Rows accepted"),
-        counter("bytes_ingested", S::Bytes, "Bytes accepted"),
+        text(
+            "kind",
+            "'table', 'collector' or 'protocol' (the socket tracer's parser of one protocol)",
+        )
+        .dict(),
+        text(
+            "name",
+            "Table, collector or protocol name (http, pgsql, mysql, dns, redis, ...)",
+        )
+        .dict(),
+        counter(
+            "rows_ingested",
+            S::None,
+            "Rows accepted (protocol: rows of its table the store accepted)",
+        ),
+        counter(
+            "bytes_ingested",
+            S::Bytes,
+            "Bytes accepted (Arrow size; protocol: of its table's rows)",
+        ),
         counter("rows_evicted", S::None, "Rows evicted by the byte budget"),
-        counter("bytes_evicted", S::Bytes, "Bytes evicted by the byte budget"),
-        counter("rows_dropped", S::None, "Rows or events dropped before storage"),
-        counter("errors", S::None, "Errors"),
+        counter(
+            "bytes_evicted",
+            S::Bytes,
+            "Bytes evicted by the byte budget (protocol: payload bytes the parser refused at its memory bounds)",
+        ),
+        counter(
+            "rows_dropped",
+            S::None,
+            "Rows or events dropped before storage (protocol: messages without a row: unmatched requests and \
+             responses, rows lost before or refused by the store)",
+        ),
+        counter(
+            "errors",
+            S::None,
+            "Errors (protocol: malformed frames, i.e. times the parser could not parse and resynchronised)",
+        ),
         gauge("rows_held", S::None, "Rows held now"),
-        gauge("bytes_held", S::Bytes, "Bytes held now"),
+        gauge(
+            "bytes_held",
+            S::Bytes,
+            "Bytes held now (protocol: bytes buffered by its live sessions)",
+        ),
         gauge("budget_bytes", S::Bytes, "Byte budget"),
     ],
 };

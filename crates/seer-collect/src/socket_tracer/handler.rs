@@ -2,16 +2,17 @@
 //! `conn_stats` rows, and hands finished batches to the collector through a channel.
 
 use std::collections::HashMap;
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::Duration;
 
 use arrow::record_batch::RecordBatch;
 use seer_bpf::BootClock;
 use seer_bpf::socket::{ConnKey, SocketEvent, SocketEventHandler};
-use seer_protocols::{ProtocolConfig, SessionStats};
+use seer_protocols::ProtocolConfig;
 
 use super::conn::{Chunk, Conn, ProtoState, Writers, dir_of};
 use super::conn_stats::ConnStats;
+use super::proto_stats::ProtocolTally;
 use super::{Shared, TracerConfig};
 
 /// Output of the tracer thread for one flush.
@@ -36,7 +37,8 @@ pub(crate) struct Handler {
     last_conn_stats: u64,
     last_sweep: u64,
     to_disable: Vec<ConnKey>,
-    closed_stats: SessionStats,
+    /// Counters of closed sessions and of rows lost, per protocol.
+    closed_stats: ProtocolTally,
     local_clients: bool,
 }
 
@@ -61,7 +63,7 @@ impl Handler {
             last_conn_stats: now,
             last_sweep: now,
             to_disable: Vec::new(),
-            closed_stats: SessionStats::default(),
+            closed_stats: ProtocolTally::new(),
             local_clients: cfg.local_clients,
         }
     }
@@ -73,8 +75,8 @@ impl Handler {
     fn close_conn(&mut self, mut c: Conn, wr: u64, rd: u64, now_mono: u64) {
         let wall = self.wall(now_mono);
         c.close(wr, rd, wall, &mut self.writers);
-        if let ProtoState::Known { session, .. } = &c.proto {
-            self.closed_stats.add(&session.stats());
+        if let ProtoState::Known { proto, session } = &c.proto {
+            self.closed_stats.add_closed(proto.id(), &session.stats());
         }
         self.stats.on_close(&mut c);
     }
@@ -109,22 +111,29 @@ impl Handler {
                 }
             }
         }
-        self.publish_session_stats();
-        if !batches.is_empty() && self.out.try_send(Flush { batches }).is_err() {
+        if !batches.is_empty()
+            && let Err(e) = self.out.try_send(Flush { batches })
+        {
             self.shared.add_flush_dropped();
+            let (TrySendError::Full(lost) | TrySendError::Disconnected(lost)) = e;
+            for (table, b) in lost.batches {
+                self.closed_stats.add_rows_lost(table, b.num_rows() as u64);
+            }
         }
+        self.publish_session_stats();
     }
 
     fn publish_session_stats(&self) {
-        let mut total = self.closed_stats;
+        let mut per_protocol = self.closed_stats.clone();
         let mut buffered = 0usize;
         for (_, c) in self.conns.values() {
-            if let ProtoState::Known { session, .. } = &c.proto {
-                total.add(&session.stats());
+            let held = c.buffered();
+            if let ProtoState::Known { proto, session } = &c.proto {
+                per_protocol.add_live(proto.id(), &session.stats(), held);
             }
-            buffered += c.buffered();
+            buffered += held;
         }
-        self.shared.set_sessions(total, self.conns.len(), buffered);
+        self.shared.set_sessions(per_protocol, self.conns.len(), buffered);
     }
 
     /// Expires idle connections and connections of processes that are gone.

@@ -6,11 +6,13 @@
 //! every event; the handler keeps one [`conn::Conn`] per (pid, fd, generation), feeds its protocol
 //! session, and every `flush_interval` builds batches that it sends over a bounded channel. The
 //! agent calls [`SocketTracerCollector::collect`], which appends those batches to the store and
-//! reports the BPF and parser loss counters as drops/errors in `self_telemetry`.
+//! reports the BPF and parser loss counters as drops/errors in `self_telemetry`, plus one
+//! `kind = 'protocol'` row per registered protocol ([`proto_stats`] documents the columns).
 
 mod conn;
 mod conn_stats;
 mod handler;
+pub mod proto_stats;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
@@ -23,6 +25,8 @@ use seer_types::{RecordSink, TableDef};
 
 use crate::collector::{CollectContext, CollectError, CollectReport, Collector};
 use handler::{Flush, Handler};
+pub use proto_stats::ProtocolStats;
+use proto_stats::{ProtocolTally, TableIntake};
 
 /// Socket tracer settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +82,15 @@ pub(crate) struct Shared {
     orphans: AtomicU64,
     expired: AtomicU64,
     flush_requested: AtomicBool,
-    sessions: Mutex<(SessionStats, usize, usize)>,
+    sessions: Mutex<SessionsSnapshot>,
+}
+
+/// What the tracer thread last published about its sessions.
+#[derive(Debug, Default)]
+struct SessionsSnapshot {
+    protocols: Vec<ProtocolStats>,
+    connections: usize,
+    buffered_bytes: usize,
 }
 
 impl Shared {
@@ -100,8 +112,12 @@ impl Shared {
     fn take_flush_request(&self) -> bool {
         self.flush_requested.swap(false, Ordering::Relaxed)
     }
-    fn set_sessions(&self, s: SessionStats, conns: usize, buffered: usize) {
-        *self.sessions.lock().unwrap_or_else(|e| e.into_inner()) = (s, conns, buffered);
+    fn set_sessions(&self, protocols: ProtocolTally, connections: usize, buffered_bytes: usize) {
+        *self.sessions.lock().unwrap_or_else(|e| e.into_inner()) = SessionsSnapshot {
+            protocols: protocols.into_vec(),
+            connections,
+            buffered_bytes,
+        };
     }
 }
 
@@ -112,6 +128,8 @@ pub struct SocketTracerStats {
     pub bpf: TracerStats,
     /// Parser/stitcher counters summed over every session (live and closed).
     pub sessions: SessionStats,
+    /// The same per registered protocol (registry order), with rows lost per protocol table.
+    pub protocols: Vec<ProtocolStats>,
     /// Connections tracked now.
     pub connections: usize,
     /// Bytes buffered in sessions now.
@@ -131,6 +149,7 @@ pub struct SocketTracerCollector {
     shared: Arc<Shared>,
     reported_drops: u64,
     reported_errors: u64,
+    intake: TableIntake,
 }
 
 impl std::fmt::Debug for SocketTracerCollector {
@@ -152,6 +171,7 @@ impl SocketTracerCollector {
             shared,
             reported_drops: 0,
             reported_errors: 0,
+            intake: TableIntake::default(),
         })
     }
 
@@ -162,12 +182,17 @@ impl SocketTracerCollector {
 
     /// Current counters.
     pub fn stats(&self) -> SocketTracerStats {
-        let (sessions, connections, buffered_bytes) = *self.shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        let snap = self.shared.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        let protocols = match snap.protocols.is_empty() {
+            true => ProtocolTally::new().into_vec(),
+            false => snap.protocols.clone(),
+        };
         SocketTracerStats {
             bpf: self.tracer.stats(),
-            sessions,
-            connections,
-            buffered_bytes,
+            sessions: proto_stats::total(&protocols),
+            protocols,
+            connections: snap.connections,
+            buffered_bytes: snap.buffered_bytes,
             orphan_events: self.shared.orphans.load(Ordering::Relaxed),
             connections_dropped: self.shared.conn_dropped.load(Ordering::Relaxed),
             flushes_dropped: self.shared.flush_dropped.load(Ordering::Relaxed),
@@ -199,7 +224,10 @@ impl Collector for SocketTracerCollector {
         let mut report = CollectReport::default();
         while let Ok(flush) = self.rx.try_recv() {
             for (table, batch) in flush.batches {
-                report.append(sink, table, batch);
+                let mut one = CollectReport::default();
+                one.append(sink, table, batch);
+                self.intake.add(table, &one);
+                report.merge(&one);
             }
         }
         let s = self.stats();
@@ -209,6 +237,7 @@ impl Collector for SocketTracerCollector {
         let errors = s.sessions.parse_errors + s.bpf.undecodable + self.shared.errors.load(Ordering::Relaxed);
         report.errors += errors.saturating_sub(self.reported_errors);
         self.reported_errors = errors;
+        report.parts = proto_stats::components(&s.protocols, &self.intake);
         Ok(report)
     }
 }

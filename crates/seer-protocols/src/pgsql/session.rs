@@ -12,7 +12,7 @@ use super::frame::{Frame, FrameParser, GSSENC_REQUEST, Limits, SSL_REQUEST, unta
 use super::stitch::{self, MAX_TEXT, Outcome, Pair, State};
 use super::writer::{PgsqlRecord, PgsqlWriter};
 use crate::l7::RowHead;
-use crate::protocol::{Session, TableWriter};
+use crate::protocol::{ChunkMeta, Session, TableWriter};
 use crate::text::truncate_marked;
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
 
@@ -270,7 +270,8 @@ impl PgsqlSession {
 }
 
 impl Session for PgsqlSession {
-    fn feed(&mut self, dir: Direction, ts_ns: u64, data: &[u8]) {
+    fn feed(&mut self, dir: Direction, meta: ChunkMeta, data: &[u8]) {
+        let ts_ns = meta.ts_ns;
         if self.state.encrypted {
             self.stats.bytes_skipped += data.len() as u64;
             return;

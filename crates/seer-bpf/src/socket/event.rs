@@ -357,6 +357,17 @@ mod tests {
     }
 
     #[test]
+    fn data_layout_matches_the_bpf_struct() {
+        use crate::skel::socket_trace::types::ev_data;
+        assert_eq!(std::mem::offset_of!(ev_data, data), DATA_HEADER);
+        assert_eq!(std::mem::offset_of!(ev_data, peer), 51);
+        assert_eq!(
+            std::mem::size_of::<ev_data>(),
+            DATA_HEADER + PEER_SIZE + super::super::MAX_PAYLOAD as usize
+        );
+    }
+
+    #[test]
     fn ipv4_mapped_ipv6_becomes_ipv4() {
         let mut raw = [0u8; 16];
         raw[10] = 0xff;

@@ -299,7 +299,12 @@ fn dig_queries_against_dnsmasq_are_one_row_each() {
         assert_eq!(answers, case.answers, "{:?}: {}", case.args, resp_b[i]);
         assert!(lat[i] > 0, "{:?}: latency {}", case.args, lat[i]);
         assert_eq!((remote[i].as_str(), rport[i]), ("127.0.0.1", i64::from(server.port)));
-        assert_eq!(lport[i], i64::from(src_port), "{:?}: dig's pinned source port", case.args);
+        assert_eq!(
+            lport[i],
+            i64::from(src_port),
+            "{:?}: dig's pinned source port",
+            case.args
+        );
     }
 
     // The server side: dnsmasq answers UDP queries on one unconnected socket (whose own peer is
@@ -334,7 +339,11 @@ fn dig_queries_against_dnsmasq_are_one_row_each() {
     seen.sort();
     want.sort();
     assert_eq!(seen, want, "server-side rows: {:#?}", summary(&b));
-    assert!(server_rows.iter().all(|&i| lat[i] > 0 && lport[i] == i64::from(server.port)));
+    assert!(
+        server_rows
+            .iter()
+            .all(|&i| lat[i] > 0 && lport[i] == i64::from(server.port))
+    );
 }
 
 /// A client on an unconnected UDP socket bound to `host` (any port): one `A` query for `name` to
@@ -414,7 +423,11 @@ fn unconnected_udp_rows_carry_each_datagrams_peer() {
         let rows = rows_of(&b, pid, CLIENT);
         assert_eq!(rows.len(), 1, "{api} {host}: {:#?}", summary(&b));
         let i = rows[0];
-        assert_eq!((remote[i].as_str(), rport[i]), (host, i64::from(server.port)), "{api} {host}");
+        assert_eq!(
+            (remote[i].as_str(), rport[i]),
+            (host, i64::from(server.port)),
+            "{api} {host}"
+        );
         assert!(req[i].contains(name), "{api} {host}: {}", req[i]);
         // Server side: exactly one row from this client's address and port.
         let from_client: Vec<usize> = served

@@ -57,7 +57,10 @@ impl ChunkMeta {
 
     /// A chunk seen at `ts_ns` exchanged with `peer`.
     pub fn with_peer(ts_ns: u64, peer: SocketAddr) -> Self {
-        Self { ts_ns, peer: Some(peer) }
+        Self {
+            ts_ns,
+            peer: Some(peer),
+        }
     }
 }
 

@@ -265,20 +265,43 @@ fn datagram_peers_name_the_remote_and_keep_clients_apart() {
     let (a, b) = (addr("10.0.0.1:40001"), addr("[fd00::2]:40002"));
     let mut s = Dns.new_session(TraceRole::Server, &ProtocolConfig::default());
     let mut w = DnsWriter::new();
-    s.feed(Direction::Ingress, ChunkMeta::with_peer(10, a), &query(5, "same.test", 1));
-    s.feed(Direction::Ingress, ChunkMeta::with_peer(20, b), &query(5, "same.test", 1));
-    s.feed(Direction::Egress, ChunkMeta::with_peer(30, b), &a_response(5, "same.test", [2, 2, 2, 2]));
-    s.feed(Direction::Egress, ChunkMeta::with_peer(40, a), &a_response(5, "same.test", [1, 1, 1, 1]));
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::with_peer(10, a),
+        &query(5, "same.test", 1),
+    );
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::with_peer(20, b),
+        &query(5, "same.test", 1),
+    );
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::with_peer(30, b),
+        &a_response(5, "same.test", [2, 2, 2, 2]),
+    );
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::with_peer(40, a),
+        &a_response(5, "same.test", [1, 1, 1, 1]),
+    );
     // A query on a socket that names no peer per datagram: the connection's remote stays.
     s.feed(Direction::Ingress, ChunkMeta::at(50), &query(6, "conn.test", 1));
-    s.feed(Direction::Egress, ChunkMeta::at(60), &a_response(6, "conn.test", [3, 3, 3, 3]));
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::at(60),
+        &a_response(6, "conn.test", [3, 3, 3, 3]),
+    );
     let meta = unconnected(TraceRole::Server);
     s.poll(&meta, 100, &mut w);
     let rows: Vec<(String, i64, String, i64)> = w
         .take_rows()
         .iter()
         .map(|r| {
-            let ans = answers(r)["answers"][0]["addr"].as_str().unwrap_or_default().to_string();
+            let ans = answers(r)["answers"][0]["addr"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             (r.head.remote_addr.clone(), r.head.remote_port, ans, r.head.latency)
         })
         .collect();
@@ -299,13 +322,29 @@ fn client_side_sendto_names_the_server_and_a_response_peer_fills_in() {
     let mut s = Dns.new_session(TraceRole::Client, &ProtocolConfig::default());
     let mut w = DnsWriter::new();
     // sendto(server) then recvfrom(server).
-    s.feed(Direction::Egress, ChunkMeta::with_peer(10, server), &query(7, "c.test", 1));
-    s.feed(Direction::Ingress, ChunkMeta::with_peer(15, server), &a_response(7, "c.test", [4, 4, 4, 4]));
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::with_peer(10, server),
+        &query(7, "c.test", 1),
+    );
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::with_peer(15, server),
+        &a_response(7, "c.test", [4, 4, 4, 4]),
+    );
     // send() on a connected socket, recvfrom() naming the source: the response's peer is used.
     s.feed(Direction::Egress, ChunkMeta::at(20), &query(8, "d.test", 1));
-    s.feed(Direction::Ingress, ChunkMeta::with_peer(25, server), &a_response(8, "d.test", [5, 5, 5, 5]));
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::with_peer(25, server),
+        &a_response(8, "d.test", [5, 5, 5, 5]),
+    );
     // A response from another address than the one asked does not answer the query.
-    s.feed(Direction::Egress, ChunkMeta::with_peer(30, server), &query(9, "e.test", 1));
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::with_peer(30, server),
+        &query(9, "e.test", 1),
+    );
     s.feed(
         Direction::Ingress,
         ChunkMeta::with_peer(35, addr("198.51.100.1:53")),

@@ -98,8 +98,16 @@ fn gap_in_a_head_resyncs_at_the_next_message() {
     let mut w = HttpWriter::new();
     s.feed(Direction::Ingress, ChunkMeta::at(1), b"GET /lost HTTP/1.1\r\nHo");
     s.gap(Direction::Ingress, 100);
-    s.feed(Direction::Ingress, ChunkMeta::at(2), b"e: z\r\n\r\nGET /found HTTP/1.1\r\n\r\n");
-    s.feed(Direction::Egress, ChunkMeta::at(3), b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::at(2),
+        b"e: z\r\n\r\nGET /found HTTP/1.1\r\n\r\n",
+    );
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::at(3),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
     s.poll(&meta(TraceRole::Server), 4, &mut w);
     let r = one(w.take_rows());
     assert_eq!(r.req_path, "/found");
@@ -115,7 +123,11 @@ fn lost_response_realigns_after_the_gap() {
     s.feed(Direction::Ingress, ChunkMeta::at(20), b"GET /2 HTTP/1.1\r\n\r\n");
     s.gap(Direction::Egress, 80);
     s.feed(Direction::Ingress, ChunkMeta::at(30), b"GET /3 HTTP/1.1\r\n\r\n");
-    s.feed(Direction::Egress, ChunkMeta::at(40), b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::at(40),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
     s.poll(&meta(TraceRole::Server), 50, &mut w);
     let r = one(w.take_rows());
     assert_eq!(r.req_path, "/3");
@@ -168,8 +180,16 @@ fn oversized_heads_are_rejected_and_bounded() {
         );
         assert!(s.buffered_bytes() < 16 * 1024, "{}", s.buffered_bytes());
     }
-    s.feed(Direction::Ingress, ChunkMeta::at(200), b"\r\nGET /small HTTP/1.1\r\n\r\n");
-    s.feed(Direction::Egress, ChunkMeta::at(300), b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::at(200),
+        b"\r\nGET /small HTTP/1.1\r\n\r\n",
+    );
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::at(300),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
     s.poll(&meta(TraceRole::Server), 400, &mut w);
     assert_eq!(one(w.take_rows()).req_path, "/small");
     assert!(s.stats().parse_errors >= 1);

@@ -311,7 +311,11 @@ fn a_gap_that_swallows_the_closing_crlf_keeps_the_framing() {
         let mut s = Redis.new_session(TraceRole::Server, &ProtocolConfig::default());
         let mut w = RedisWriter::new();
         let meta = test_meta(TraceRole::Server);
-        s.feed(IN, ChunkMeta::at(1), b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\n0123456789");
+        s.feed(
+            IN,
+            ChunkMeta::at(1),
+            b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\n0123456789",
+        );
         s.gap(IN, 90 + swallowed);
         s.feed(IN, ChunkMeta::at(2), &b"\r\n"[swallowed as usize..]);
         s.feed(IN, ChunkMeta::at(3), &cmd(&["GET", "k"]));

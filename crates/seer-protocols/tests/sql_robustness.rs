@@ -219,8 +219,16 @@ fn pgsql_password_bytes_are_never_buffered() {
     s.feed(IN, ChunkMeta::at(3), &pw[..9]);
     s.poll(&meta, 3, &mut w);
     s.feed(IN, ChunkMeta::at(4), &pw[9..]);
-    s.feed(OUT, ChunkMeta::at(5), &[pg(b'R', &0i32.to_be_bytes()), pg(b'Z', b"I")].concat());
-    s.feed(IN, ChunkMeta::at(6), &pg(b'Q', b"select 'hunter2-very-secret' is null\0"));
+    s.feed(
+        OUT,
+        ChunkMeta::at(5),
+        &[pg(b'R', &0i32.to_be_bytes()), pg(b'Z', b"I")].concat(),
+    );
+    s.feed(
+        IN,
+        ChunkMeta::at(6),
+        &pg(b'Q', b"select 'hunter2-very-secret' is null\0"),
+    );
     s.feed(OUT, ChunkMeta::at(7), &query_answer("SELECT 1", &["f"]));
     s.poll(&meta, 8, &mut w);
     let rows = w.take_rows();

@@ -200,7 +200,10 @@ impl<'a> SocketEvent<'a> {
                 };
                 let (peer, start) = match usize::from(*b.get(51)?) {
                     0 => (None, DATA_HEADER),
-                    PEER_SIZE => (peer(b.get(DATA_HEADER..DATA_HEADER + PEER_SIZE)?), DATA_HEADER + PEER_SIZE),
+                    PEER_SIZE => (
+                        peer(b.get(DATA_HEADER..DATA_HEADER + PEER_SIZE)?),
+                        DATA_HEADER + PEER_SIZE,
+                    ),
                     _ => return None,
                 };
                 Some(Self::Data(DataChunk {

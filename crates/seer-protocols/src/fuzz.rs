@@ -129,7 +129,7 @@ pub fn drive(proto: &dyn Protocol, data: &[u8]) -> Result<FuzzReport, String> {
         } else {
             let meta = ChunkMeta {
                 ts_ns: ts,
-                peer: (ts % 3 == 0).then_some(FUZZ_PEER),
+                peer: ts.is_multiple_of(3).then_some(FUZZ_PEER),
             };
             session.feed(dir, meta, data.get(p..p + len).unwrap_or_default());
         }

@@ -15,19 +15,22 @@ use std::time::{Duration, Instant};
 
 use arrow::record_batch::RecordBatch;
 use bpf_common::*;
-use seer_collect::{SocketTracerCollector, TracerConfig};
+use seer_collect::{SocketTracerCollector, SyscallHooks, TracerConfig};
 use seer_types::tables::DNS_EVENTS;
 use serde_json::Value;
 
 const CLIENT: i64 = 1;
 const SERVER: i64 = 2;
 
-fn tracer() -> SocketTracerCollector {
-    let cfg = TracerConfig {
+fn tracer(hooks: SyscallHooks) -> SocketTracerCollector {
+    let mut cfg = TracerConfig {
         flush_interval: Duration::from_millis(200),
         ..Default::default()
     };
-    SocketTracerCollector::start(&cfg).expect("socket tracer starts as root")
+    cfg.bpf.hooks = hooks;
+    let c = SocketTracerCollector::start(&cfg).expect("socket tracer starts as root");
+    assert_eq!(c.hooks(), hooks);
+    c
 }
 
 /// A UDP (and TCP) port free on loopback (IPv4 and IPv6).
@@ -239,7 +242,7 @@ fn dig_queries_against_dnsmasq_are_one_row_each() {
         return;
     }
     let server = dnsmasq();
-    let mut c = tracer();
+    let mut c = tracer(SyscallHooks::default());
     let sink = VecSink::default();
     std::thread::sleep(Duration::from_millis(300));
     let mut digs = Vec::new();
@@ -386,11 +389,22 @@ fn udp_client(host: &str, port: u16, name: &str, api: &str) -> (u32, u16) {
 
 #[test]
 fn unconnected_udp_rows_carry_each_datagrams_peer() {
-    if !bpf_or_skip("unconnected_udp_rows_carry_each_datagrams_peer") {
-        return;
+    if bpf_or_skip("unconnected_udp_rows_carry_each_datagrams_peer") {
+        unconnected_udp_peers(SyscallHooks::SyscallTracepoints);
     }
+}
+
+/// The other hook mode reads the peer arguments from the raw `sys_enter` registers.
+#[test]
+fn unconnected_udp_peers_with_raw_tracepoints() {
+    if bpf_or_skip("unconnected_udp_peers_with_raw_tracepoints") {
+        unconnected_udp_peers(SyscallHooks::RawTracepoints);
+    }
+}
+
+fn unconnected_udp_peers(hooks: SyscallHooks) {
     let server = dnsmasq();
-    let mut c = tracer();
+    let mut c = tracer(hooks);
     let sink = VecSink::default();
     std::thread::sleep(Duration::from_millis(300));
     // (host, api, name, client pid, client port)

@@ -58,6 +58,8 @@ struct args {
 	__u64 a1; /* fd */
 	__u64 a2; /* buffer / iovec / msghdr / mmsghdr */
 	__u64 a3; /* count / iovcnt / vlen */
+	__u64 a5; /* sendto: dest_addr, recvfrom: src_addr (NULL on connected sockets); else 0 */
+	__u64 a6; /* sendto: addrlen, recvfrom: socklen_t *addrlen; else 0 */
 	__u32 nr;
 	__u32 valid; /* set by sys_enter, cleared by sys_exit */
 };
@@ -269,6 +271,7 @@ static __always_inline void emit_skip(__u32 tgid, int fd, struct conn_info *c, _
 	e->dir = dir;
 	e->syscall = 0;
 	e->source = SRC_SYSCALL;
+	e->peer = 0;
 	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct ev_data, data), BPF_RB_NO_WAKEUP) == 0)
 		stat_add(STAT_EVENTS, 1);
 	else
@@ -286,6 +289,7 @@ struct emit_req {
 	__u8 dir;
 	__u8 nr;
 	__u8 source;
+	__u8 peer; /* PEER_SIZE: the per-CPU event's data[] already holds the datagram's ev_peer */
 };
 
 /* bpf_loop state: walks the segment list, one chunk (or one segment advance) per iteration. */
@@ -305,6 +309,7 @@ struct emit_state {
 	__u8 dir;
 	__u8 nr;
 	__u8 source;
+	__u8 peer;
 };
 
 struct {
@@ -343,6 +348,10 @@ static long emit_one(__u64 idx, void *ctx)
 	__u32 len = avail > cap ? cap : (__u32)avail;
 	if (len > MAX_PAYLOAD)
 		len = MAX_PAYLOAD;
+	/* The payload goes after the peer (if any) that emit_segs' caller left in data[]. */
+	__u32 hdr = st->peer;
+	if (hdr > PEER_SIZE)
+		hdr = PEER_SIZE;
 	e->h.kind = EV_DATA;
 	e->h.tgid = st->tgid;
 	e->h.fd = st->fd;
@@ -355,8 +364,9 @@ static long emit_one(__u64 idx, void *ctx)
 	e->dir = st->dir;
 	e->syscall = st->nr;
 	e->source = st->source;
-	if (bpf_probe_read_user(e->data, len, (void *)(sg->s[si].ptr + st->off)) == 0) {
-		__u64 size = __builtin_offsetof(struct ev_data, data) + (__u64)len;
+	e->peer = (__u8)hdr;
+	if (bpf_probe_read_user(e->data + hdr, len, (void *)(sg->s[si].ptr + st->off)) == 0) {
+		__u64 size = __builtin_offsetof(struct ev_data, data) + (__u64)hdr + (__u64)len;
 		if (size > sizeof(*e))
 			size = sizeof(*e);
 		if (bpf_ringbuf_output(&events, e, size, BPF_RB_NO_WAKEUP) == 0) {
@@ -382,7 +392,7 @@ static __always_inline void emit_segs(struct emit_req *r, struct conn_info *c)
 		return;
 	*st = (struct emit_state){
 		.pos = r->pos, .left = r->total, .ts = r->ts, .gen = c->gen, .tgid = r->tgid, .fd = r->fd,
-		.role = c->role, .n = r->n, .dir = r->dir, .nr = r->nr, .source = r->source,
+		.role = c->role, .n = r->n, .dir = r->dir, .nr = r->nr, .source = r->source, .peer = r->peer,
 	};
 	struct ev_data *e = bpf_map_lookup_elem(&data_heap, &zero);
 	if (e)
@@ -442,18 +452,65 @@ static __always_inline __u32 segs_from_iov(__u32 start, __u64 iov_ptr, __u64 iov
 	return st->n;
 }
 
-/* Fills the per-CPU segment list for a data syscall; returns the number of segments. */
-static __always_inline __u32 build_segs(struct args *a)
+/* Global (verified once): copies the user sockaddr at `uaddr` (`ulen` bytes) into the ev_peer slot at
+ * the start of the per-CPU event's data[]; returns PEER_SIZE for AF_INET / AF_INET6, else 0 (no
+ * peer). Callers only call it with a non-NULL pointer, so connected sockets (TCP) never get here. */
+__noinline int read_peer(__u64 uaddr, __u64 ulen)
+{
+	__u32 zero = 0;
+	struct ev_data *e = bpf_map_lookup_elem(&data_heap, &zero);
+	struct sockaddr_in sin = {};
+	if (!e || !uaddr || ulen < sizeof(sin))
+		return 0;
+	if (bpf_probe_read_user(&sin, sizeof(sin), (void *)uaddr))
+		return 0;
+	struct ev_peer *p = (struct ev_peer *)e->data;
+	__builtin_memset(p, 0, sizeof(*p));
+	p->family = sin.sin_family;
+	p->port = bpf_ntohs(sin.sin_port);
+	if (sin.sin_family == AF_INET) {
+		__builtin_memcpy(p->addr, &sin.sin_addr, 4);
+		return PEER_SIZE;
+	}
+	/* sockaddr_in6 up to sin6_addr (24 bytes: the kernel's own minimum, SIN6_LEN_RFC2133). */
+	if (sin.sin_family == AF_INET6 && ulen >= 24 &&
+	    bpf_probe_read_user(p->addr, 16, (void *)(uaddr + __builtin_offsetof(struct sockaddr_in6, sin6_addr))) == 0)
+		return PEER_SIZE;
+	return 0;
+}
+
+/* sendto/recvfrom: the peer named by dest_addr/src_addr, when the caller passed one. recvfrom's
+ * length is read back at exit: the kernel wrote the source's size there (0 when the protocol
+ * reports none, e.g. TCP). */
+static __always_inline __u8 sockaddr_peer(struct args *a)
+{
+	if (!a->a5)
+		return 0;
+	__u64 len = a->a6;
+	if (a->nr == NR_recvfrom) {
+		__u32 n = 0;
+		if (!len || bpf_probe_read_user(&n, sizeof(n), (void *)len))
+			return 0;
+		len = n;
+	}
+	return (__u8)read_peer(a->a5, len);
+}
+
+/* Fills the per-CPU segment list for a data syscall (and the peer slot, `*peer` = PEER_SIZE, when
+ * the syscall names a peer); returns the number of segments. */
+static __always_inline __u32 build_segs(struct args *a, __u8 *peer)
 {
 	__u32 zero = 0;
 	struct segs *sg = bpf_map_lookup_elem(&seg_heap, &zero);
 	if (!sg)
 		return 0;
 	switch (a->nr) {
-	case NR_read:
-	case NR_write:
 	case NR_sendto:
 	case NR_recvfrom:
+		*peer = sockaddr_peer(a);
+		/* fall through */
+	case NR_read:
+	case NR_write:
 		sg->s[0].ptr = a->a2;
 		sg->s[0].len = a->a3;
 		return 1;
@@ -465,6 +522,9 @@ static __always_inline __u32 build_segs(struct args *a)
 		struct user_msghdr mh = {};
 		if (bpf_probe_read_user(&mh, sizeof(mh), (void *)a->a2))
 			return 0;
+		/* recvmsg: the kernel rewrote msg_namelen with the source's size at exit. */
+		if (mh.msg_name)
+			*peer = (__u8)read_peer((__u64)mh.msg_name, (__u64)(__u32)mh.msg_namelen);
 		return segs_from_iov(0, (__u64)mh.msg_iov, mh.msg_iovlen);
 	}
 	}
@@ -516,10 +576,13 @@ __noinline int on_data(__u32 tgid, struct args *a, __u64 bytes, __u64 ts)
 		emit_skip(tgid, fd, c, DIR_EGRESS, pos, bytes, ts);
 		return 0;
 	}
-	__u32 n = build_segs(a);
+	__u8 peer = 0;
+	__u32 n = build_segs(a, &peer);
 	if (n == 0)
 		return 0;
-	{ struct emit_req r = { .pos = pos, .total = bytes, .ts = ts, .tgid = tgid, .fd = fd, .n = n, .dir = egress ? DIR_EGRESS : DIR_INGRESS, .nr = (__u8)a->nr }; emit_segs(&r, c); }
+	struct emit_req r = { .pos = pos, .total = bytes, .ts = ts, .tgid = tgid, .fd = fd, .n = n,
+			      .dir = egress ? DIR_EGRESS : DIR_INGRESS, .nr = (__u8)a->nr, .peer = peer };
+	emit_segs(&r, c);
 	return 0;
 }
 
@@ -552,8 +615,14 @@ __noinline int on_mmsg(__u32 tgid, struct args *a, __u64 msgs, __u64 ts)
 		if (bytes == 0 || c->tls || disabled(tgid, fd, c))
 			continue;
 		__u32 n = segs_from_iov(0, (__u64)mm.msg_hdr.msg_iov, mm.msg_hdr.msg_iovlen);
-		if (n)
-			{ struct emit_req r = { .pos = pos, .total = bytes, .ts = ts, .tgid = tgid, .fd = fd, .n = n, .dir = egress ? DIR_EGRESS : DIR_INGRESS, .nr = (__u8)a->nr }; emit_segs(&r, c); }
+		if (!n)
+			continue;
+		/* Each message names its own peer (recvmmsg: msg_namelen rewritten by the kernel). */
+		__u8 peer = mm.msg_hdr.msg_name ?
+			(__u8)read_peer((__u64)mm.msg_hdr.msg_name, (__u64)(__u32)mm.msg_hdr.msg_namelen) : 0;
+		struct emit_req r = { .pos = pos, .total = bytes, .ts = ts, .tgid = tgid, .fd = fd, .n = n,
+				      .dir = egress ? DIR_EGRESS : DIR_INGRESS, .nr = (__u8)a->nr, .peer = peer };
+		emit_segs(&r, c);
 	}
 	return 0;
 }
@@ -761,7 +830,7 @@ int BPF_KRETPROBE(seer_ssl_ret, long ret)
 
 /* Entry of a traced syscall `id`: stash its arguments per thread if `a1` is (or may become) a
  * traced connection. Shared by both attach modes. */
-static __always_inline int sys_enter(long id, __u64 a1, __u64 a2, __u64 a3)
+static __always_inline int sys_enter(long id, __u64 a1, __u64 a2, __u64 a3, __u64 a5, __u64 a6)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
@@ -783,6 +852,11 @@ static __always_inline int sys_enter(long id, __u64 a1, __u64 a2, __u64 a3)
 	slot->a1 = a1;
 	slot->a2 = a2;
 	slot->a3 = a3;
+	if (id == NR_sendto || id == NR_recvfrom) {
+		/* Only read back for these two: other syscalls leave them stale, at no cost. */
+		slot->a5 = a5;
+		slot->a6 = a6;
+	}
 	slot->valid = 1;
 	return 0;
 }
@@ -831,8 +905,15 @@ int BPF_PROG(seer_sys_enter, struct pt_regs *regs, long id)
 {
 	if (!traced_nr(id))
 		return 0;
+	/* The peer arguments only for the two syscalls that have them: plain loads through the
+	 * BTF-typed regs (no helper call), and nothing at all for the other syscalls. */
+	__u64 a5 = 0, a6 = 0;
+	if (id == NR_sendto || id == NR_recvfrom) {
+		a5 = PT_REGS_PARM5_SYSCALL(regs);
+		a6 = PT_REGS_PARM6_SYSCALL(regs);
+	}
 	return sys_enter(id, PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs),
-			 PT_REGS_PARM3_CORE_SYSCALL(regs));
+			 PT_REGS_PARM3_CORE_SYSCALL(regs), a5, a6);
 }
 
 SEC("tp_btf/sys_exit")
@@ -848,29 +929,32 @@ int BPF_PROG(seer_sys_exit, struct pt_regs *regs, long ret)
  * for the traced syscalls. Programs are named seer_e_X / seer_x_X. */
 /* A tracepoint record holds only the syscall's own arguments: reading past them makes the attach
  * fail with EACCES, hence the 1-argument variant for close. */
-#define SYSCALL_PAIR_ARGS(name, a1, a2, a3)                                       \
+#define SYSCALL_PAIR_ARGS(name, a1, a2, a3, a5, a6)                               \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                \
 	int seer_e_##name(struct trace_event_raw_sys_enter *ctx)                  \
 	{                                                                         \
-		return sys_enter(NR_##name, a1, a2, a3);                            \
+		return sys_enter(NR_##name, a1, a2, a3, a5, a6);                    \
 	}                                                                         \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                 \
 	int seer_x_##name(struct trace_event_raw_sys_exit *ctx)                   \
 	{                                                                         \
 		return sys_exit(NR_##name, ctx->ret);                               \
 	}
-#define SYSCALL_PAIR(name) SYSCALL_PAIR_ARGS(name, ctx->args[0], ctx->args[1], ctx->args[2])
+#define SYSCALL_PAIR(name) SYSCALL_PAIR_ARGS(name, ctx->args[0], ctx->args[1], ctx->args[2], 0, 0)
+/* sendto/recvfrom (6 arguments): also the peer address and its length. */
+#define SYSCALL_PAIR_PEER(name)                                                   \
+	SYSCALL_PAIR_ARGS(name, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[4], ctx->args[5])
 
 SYSCALL_PAIR(read)
 SYSCALL_PAIR(write)
-SYSCALL_PAIR_ARGS(close, ctx->args[0], 0, 0)
+SYSCALL_PAIR_ARGS(close, ctx->args[0], 0, 0, 0, 0)
 SYSCALL_PAIR(readv)
 SYSCALL_PAIR(writev)
 SYSCALL_PAIR(sendfile64)
 SYSCALL_PAIR(connect)
 SYSCALL_PAIR(accept)
-SYSCALL_PAIR(sendto)
-SYSCALL_PAIR(recvfrom)
+SYSCALL_PAIR_PEER(sendto)
+SYSCALL_PAIR_PEER(recvfrom)
 SYSCALL_PAIR(sendmsg)
 SYSCALL_PAIR(recvmsg)
 SYSCALL_PAIR(accept4)

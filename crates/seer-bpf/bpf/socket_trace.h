@@ -58,16 +58,27 @@ struct ev_open {
 	__u8 raddr[16];
 };
 
+/* The peer address a datagram syscall named (sendto/sendmsg destination, recvfrom/recvmsg source).
+ * Only sent when the syscall carried one: it then opens ev_data.data and the payload follows it. */
+struct ev_peer {
+	__u16 family;   /* AF_INET / AF_INET6 */
+	__u16 port;     /* host order */
+	__u32 pad;
+	__u8 addr[16];  /* IPv4 in the first 4 bytes */
+};
+#define PEER_SIZE 24
+
 struct ev_data {
 	struct ev_header h;
-	__u64 pos;      /* byte offset of data[0] in this direction's stream */
-	__u32 len;      /* bytes in data[] */
+	__u64 pos;      /* byte offset of the payload in this direction's stream */
+	__u32 len;      /* payload bytes (after the ev_peer, if any) */
 	__u32 msg_size; /* bytes the syscall transferred from `pos` on (len == 0: none captured) */
 	__u8 dir;
 	__u8 syscall;   /* x86_64 syscall number, truncated (0 for TLS-library plaintext) */
 	__u8 source;    /* SRC_SYSCALL, or SRC_TLS: plaintext from SSL_read/SSL_write (own positions) */
-	__u8 pad[5];
-	__u8 data[MAX_PAYLOAD];
+	__u8 peer;      /* PEER_SIZE: data[] starts with a struct ev_peer; 0: no peer, payload only */
+	__u8 pad[4];
+	__u8 data[PEER_SIZE + MAX_PAYLOAD];
 };
 
 struct ev_close {

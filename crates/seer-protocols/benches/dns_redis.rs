@@ -12,7 +12,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use seer_protocols::dns::Dns;
 use seer_protocols::fuzz::test_meta;
 use seer_protocols::redis::Redis;
-use seer_protocols::{Direction, Protocol, ProtocolConfig, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, Protocol, ProtocolConfig, TraceRole};
 
 const PAIRS: usize = 1000;
 
@@ -73,8 +73,8 @@ fn run(proto: &dyn Protocol, pairs: &[Pair], per_event: usize) -> usize {
         let ts = n as u64 * 1000;
         let reqs: Vec<u8> = chunk.iter().flat_map(|(q, _)| q.iter().copied()).collect();
         let resps: Vec<u8> = chunk.iter().flat_map(|(_, r)| r.iter().copied()).collect();
-        s.feed(Direction::Ingress, ts, &reqs);
-        s.feed(Direction::Egress, ts + 500, &resps);
+        s.feed(Direction::Ingress, ChunkMeta::at(ts), &reqs);
+        s.feed(Direction::Egress, ChunkMeta::at(ts + 500), &resps);
         if n % 64 == 63 {
             s.poll(&meta, ts + 600, w.as_mut());
         }

@@ -11,7 +11,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use seer_protocols::fuzz::test_meta;
 use seer_protocols::http::{Http, HttpWriter};
-use seer_protocols::{Direction, Protocol, ProtocolConfig, TableWriter, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, Protocol, ProtocolConfig, TableWriter, TraceRole};
 
 const PAIRS: usize = 1000;
 
@@ -54,8 +54,8 @@ fn run(req: &[u8], resp: &[u8]) -> usize {
     let mut w = HttpWriter::new();
     let mut rows = 0;
     for i in 0..PAIRS as u64 {
-        s.feed(Direction::Ingress, i * 1000, req);
-        s.feed(Direction::Egress, i * 1000 + 500, resp);
+        s.feed(Direction::Ingress, ChunkMeta::at(i * 1000), req);
+        s.feed(Direction::Egress, ChunkMeta::at(i * 1000 + 500), resp);
         if i % 64 == 63 {
             s.poll(&meta, i * 1000 + 600, &mut w);
         }

@@ -15,7 +15,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use seer_protocols::fuzz::test_meta;
 use seer_protocols::mysql::Mysql;
 use seer_protocols::pgsql::Pgsql;
-use seer_protocols::{Direction, Protocol, ProtocolConfig, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, Protocol, ProtocolConfig, TraceRole};
 
 const PAIRS: usize = 1000;
 
@@ -139,12 +139,12 @@ fn run(proto: &dyn Protocol, setup: &[u8], req: &[u8], resp: &[u8]) -> usize {
     let mut s = proto.new_session(TraceRole::Server, &cfg);
     let mut w = proto.new_writer();
     if !setup.is_empty() {
-        s.feed(Direction::Ingress, 1, setup);
-        s.feed(Direction::Egress, 2, &setup_answer(proto.name()));
+        s.feed(Direction::Ingress, ChunkMeta::at(1), setup);
+        s.feed(Direction::Egress, ChunkMeta::at(2), &setup_answer(proto.name()));
     }
     for i in 1..=PAIRS as u64 {
-        s.feed(Direction::Ingress, i * 1000, req);
-        s.feed(Direction::Egress, i * 1000 + 500, resp);
+        s.feed(Direction::Ingress, ChunkMeta::at(i * 1000), req);
+        s.feed(Direction::Egress, ChunkMeta::at(i * 1000 + 500), resp);
         if i % 64 == 0 {
             s.poll(&meta, i * 1000 + 600, w.as_mut());
         }

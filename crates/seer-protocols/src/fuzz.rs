@@ -3,12 +3,15 @@
 //!
 //! The input is fed to **both** directions (one parses it as requests, the other as responses),
 //! split into events of pseudo-random sizes, interleaved, with occasional gaps and polls, under
-//! pseudo-random limits; the pseudo-random choices are seeded by a hash of the input, so a run is a
+//! pseudo-random limits, every third event naming a peer of its own (as datagrams of an unconnected
+//! UDP socket do); the pseudo-random choices are seeded by a hash of the input, so a run is a
 //! pure function of the input. Besides "never panics", [`drive`] checks invariants and returns them
 //! as errors: every batch has the table's exact schema, rows written = records counted, and the
 //! session's memory stays within its bounds.
 
-use crate::protocol::Protocol;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use crate::protocol::{ChunkMeta, Protocol};
 use crate::types::{ConnMeta, Direction, ProtocolConfig, SessionStats, TraceRole};
 
 /// What a run produced.
@@ -53,6 +56,9 @@ fn fnv1a(data: &[u8]) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+/// The peer [`drive`] attaches to every third event.
+pub const FUZZ_PEER: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 3)), 5300);
 
 /// Connection facts used by [`drive`].
 pub fn test_meta(role: TraceRole) -> ConnMeta {
@@ -121,7 +127,11 @@ pub fn drive(proto: &dyn Protocol, data: &[u8]) -> Result<FuzzReport, String> {
         if rng.below(48) == 0 {
             session.gap(dir, len as u64);
         } else {
-            session.feed(dir, ts, data.get(p..p + len).unwrap_or_default());
+            let meta = ChunkMeta {
+                ts_ns: ts,
+                peer: ts.is_multiple_of(3).then_some(FUZZ_PEER),
+            };
+            session.feed(dir, meta, data.get(p..p + len).unwrap_or_default());
         }
         if let Some(slot) = pos.get_mut(d) {
             *slot = p + len;

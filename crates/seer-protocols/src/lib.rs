@@ -36,7 +36,7 @@ mod text;
 use std::sync::{Arc, OnceLock};
 
 pub use l7::RowHead;
-pub use protocol::{Protocol, Session, TableWriter};
+pub use protocol::{ChunkMeta, Protocol, Session, TableWriter};
 pub use types::{
     ConnMeta, Direction, MessageKind, ProtocolConfig, ProtocolError, SessionStats, TraceRole, TrafficProtocol,
 };

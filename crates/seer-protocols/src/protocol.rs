@@ -6,6 +6,7 @@
 //! [`SessionStats::writer_errors`] and the records are dropped: never a panic.
 
 use std::any::Any;
+use std::net::SocketAddr;
 
 use arrow::record_batch::RecordBatch;
 use seer_types::TableDef;
@@ -36,11 +37,39 @@ pub trait Protocol: Send + Sync {
     }
 }
 
+/// What the tracer knows about one chunk of bytes besides the bytes themselves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChunkMeta {
+    /// Event time, ns since the epoch.
+    pub ts_ns: u64,
+    /// The peer the syscall named for this chunk: the destination of a `sendto`/`sendmsg`, the
+    /// source of a `recvfrom`/`recvmsg` (one datagram on an unconnected UDP socket, whose
+    /// connection-level remote address is unset). `None` when the syscall named none (connected
+    /// sockets): the peer is then [`ConnMeta`]'s remote address.
+    pub peer: Option<SocketAddr>,
+}
+
+impl ChunkMeta {
+    /// A chunk seen at `ts_ns` without a peer of its own.
+    pub fn at(ts_ns: u64) -> Self {
+        Self { ts_ns, peer: None }
+    }
+
+    /// A chunk seen at `ts_ns` exchanged with `peer`.
+    pub fn with_peer(ts_ns: u64, peer: SocketAddr) -> Self {
+        Self {
+            ts_ns,
+            peer: Some(peer),
+        }
+    }
+}
+
 /// Per-connection parse + stitch state. Bytes arrive in stream order per direction.
 pub trait Session: Send {
-    /// Appends bytes seen at `ts_ns` (event time, ns since epoch). Bounded: data that would push the
-    /// unparsed bytes of `dir` past `max_buffer_bytes` is dropped, counted and treated as a gap.
-    fn feed(&mut self, dir: Direction, ts_ns: u64, data: &[u8]);
+    /// Appends bytes seen at `meta.ts_ns`. Bounded: data that would push the unparsed bytes of `dir`
+    /// past `max_buffer_bytes` is dropped, counted and treated as a gap. Protocols that have no use
+    /// for the per-chunk peer ignore it.
+    fn feed(&mut self, dir: Direction, meta: ChunkMeta, data: &[u8]);
     /// `lost_bytes` of `dir` were lost (ring-buffer loss, truncated capture): resynchronise at the
     /// next message boundary.
     fn gap(&mut self, dir: Direction, lost_bytes: u64);

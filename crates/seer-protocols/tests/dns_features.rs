@@ -3,7 +3,7 @@
 
 use seer_protocols::dns::{Dns, DnsRecord, DnsWriter};
 use seer_protocols::fuzz::{Rng, drive, test_meta};
-use seer_protocols::{Direction, MessageKind, Protocol, ProtocolConfig, SessionStats, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, MessageKind, Protocol, ProtocolConfig, SessionStats, TraceRole};
 use serde_json::{Value, json};
 
 /// Builds DNS messages by hand (names uncompressed unless a pointer is given explicitly).
@@ -60,7 +60,7 @@ fn run(role: TraceRole, cfg: &ProtocolConfig, events: &[(Direction, u64, Vec<u8>
     let meta = test_meta(role);
     let mut last = 0;
     for (dir, ts, data) in events {
-        s.feed(*dir, *ts, data);
+        s.feed(*dir, ChunkMeta::at(*ts), data);
         last = *ts;
     }
     s.poll(&meta, last, &mut w);
@@ -239,6 +239,127 @@ fn outstanding_queries_match_by_txid_in_any_order_both_roles() {
     }
 }
 
+fn a_response(txid: u16, n: &str, addr: [u8; 4]) -> Vec<u8> {
+    Msg::new(txid, 0x8180, [1, 1, 0, 0])
+        .question(n, 1, 1)
+        .rr(&name(n), 1, &addr)
+        .0
+}
+
+/// An unconnected UDP socket: the connection itself knows no remote.
+fn unconnected(role: TraceRole) -> seer_protocols::ConnMeta {
+    seer_protocols::ConnMeta {
+        remote_addr: "0.0.0.0".to_string(),
+        remote_port: 0,
+        ..test_meta(role)
+    }
+}
+
+fn addr(s: &str) -> std::net::SocketAddr {
+    s.parse().expect("socket address")
+}
+
+#[test]
+fn datagram_peers_name_the_remote_and_keep_clients_apart() {
+    // A server answers two clients that happen to use the same id and question, the later one first.
+    let (a, b) = (addr("10.0.0.1:40001"), addr("[fd00::2]:40002"));
+    let mut s = Dns.new_session(TraceRole::Server, &ProtocolConfig::default());
+    let mut w = DnsWriter::new();
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::with_peer(10, a),
+        &query(5, "same.test", 1),
+    );
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::with_peer(20, b),
+        &query(5, "same.test", 1),
+    );
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::with_peer(30, b),
+        &a_response(5, "same.test", [2, 2, 2, 2]),
+    );
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::with_peer(40, a),
+        &a_response(5, "same.test", [1, 1, 1, 1]),
+    );
+    // A query on a socket that names no peer per datagram: the connection's remote stays.
+    s.feed(Direction::Ingress, ChunkMeta::at(50), &query(6, "conn.test", 1));
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::at(60),
+        &a_response(6, "conn.test", [3, 3, 3, 3]),
+    );
+    let meta = unconnected(TraceRole::Server);
+    s.poll(&meta, 100, &mut w);
+    let rows: Vec<(String, i64, String, i64)> = w
+        .take_rows()
+        .iter()
+        .map(|r| {
+            let ans = answers(r)["answers"][0]["addr"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            (r.head.remote_addr.clone(), r.head.remote_port, ans, r.head.latency)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("fd00::2".to_string(), 40002, "2.2.2.2".to_string(), 10),
+            ("10.0.0.1".to_string(), 40001, "1.1.1.1".to_string(), 30),
+            ("0.0.0.0".to_string(), 0, "3.3.3.3".to_string(), 10),
+        ]
+    );
+    assert_eq!(s.stats().unmatched_responses, 0);
+}
+
+#[test]
+fn client_side_sendto_names_the_server_and_a_response_peer_fills_in() {
+    let server = addr("192.0.2.53:53");
+    let mut s = Dns.new_session(TraceRole::Client, &ProtocolConfig::default());
+    let mut w = DnsWriter::new();
+    // sendto(server) then recvfrom(server).
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::with_peer(10, server),
+        &query(7, "c.test", 1),
+    );
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::with_peer(15, server),
+        &a_response(7, "c.test", [4, 4, 4, 4]),
+    );
+    // send() on a connected socket, recvfrom() naming the source: the response's peer is used.
+    s.feed(Direction::Egress, ChunkMeta::at(20), &query(8, "d.test", 1));
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::with_peer(25, server),
+        &a_response(8, "d.test", [5, 5, 5, 5]),
+    );
+    // A response from another address than the one asked does not answer the query.
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::with_peer(30, server),
+        &query(9, "e.test", 1),
+    );
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::with_peer(35, addr("198.51.100.1:53")),
+        &a_response(9, "e.test", [6, 6, 6, 6]),
+    );
+    s.poll(&unconnected(TraceRole::Client), 100, &mut w);
+    let rows: Vec<(String, i64)> = w
+        .take_rows()
+        .iter()
+        .map(|r| (r.head.remote_addr.clone(), r.head.remote_port))
+        .collect();
+    assert_eq!(rows, [("192.0.2.53".to_string(), 53), ("192.0.2.53".to_string(), 53)]);
+    assert_eq!(s.stats().unmatched_responses, 1);
+}
+
 #[test]
 fn unmatched_and_expired_messages_are_counted() {
     let stray = Msg::new(99, 0x8180, [1, 0, 0, 0]).question("x.test", 1, 1).0;
@@ -251,9 +372,9 @@ fn unmatched_and_expired_messages_are_counted() {
     let mut s = Dns.new_session(TraceRole::Server, &cfg);
     let mut w = DnsWriter::new();
     let meta = test_meta(TraceRole::Server);
-    s.feed(Direction::Ingress, 10, &query(1, "x.test", 1));
-    s.feed(Direction::Egress, 20, &stray);
-    s.feed(Direction::Egress, 30, &other);
+    s.feed(Direction::Ingress, ChunkMeta::at(10), &query(1, "x.test", 1));
+    s.feed(Direction::Egress, ChunkMeta::at(20), &stray);
+    s.feed(Direction::Egress, ChunkMeta::at(30), &other);
     s.poll(&meta, 100, &mut w);
     assert_eq!(s.stats().unmatched_responses, 2);
     s.poll(&meta, 5000, &mut w);

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use seer_protocols::http::{REMOVED_NON_TEXT, REMOVED_UNKNOWN};
-use seer_protocols::{Direction, ProtocolConfig, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, ProtocolConfig, TraceRole};
 
 const GET: &[u8] = b"GET /api/items?id=7&x=y HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n\r\n";
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
@@ -319,9 +319,9 @@ fn upgrade_stops_parsing() {
     let resp = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05hello";
     let mut s = session(TraceRole::Server, &ProtocolConfig::default());
     let mut w = seer_protocols::http::HttpWriter::new();
-    s.feed(Direction::Ingress, 1, req);
-    s.feed(Direction::Egress, 2, resp);
-    s.feed(Direction::Ingress, 3, b"\x81\x85garbage");
+    s.feed(Direction::Ingress, ChunkMeta::at(1), req);
+    s.feed(Direction::Egress, ChunkMeta::at(2), resp);
+    s.feed(Direction::Ingress, ChunkMeta::at(3), b"\x81\x85garbage");
     s.poll(&meta(TraceRole::Server), 3, &mut w);
     let r = one(w.take_rows());
     assert_eq!(r.resp_status, 101);
@@ -341,8 +341,8 @@ fn orphan_response_and_expiry_are_counted() {
     );
     let mut w = seer_protocols::http::HttpWriter::new();
     let m = meta(TraceRole::Server);
-    s.feed(Direction::Egress, 5, OK);
-    s.feed(Direction::Ingress, 10, GET);
+    s.feed(Direction::Egress, ChunkMeta::at(5), OK);
+    s.feed(Direction::Ingress, ChunkMeta::at(10), GET);
     s.poll(&m, 20, &mut w);
     assert_eq!(w.rows().len(), 0);
     assert_eq!(
@@ -384,8 +384,8 @@ fn wrong_writer_is_counted_not_a_panic() {
         }
     }
     let mut s = session(TraceRole::Server, &ProtocolConfig::default());
-    s.feed(Direction::Ingress, 1, GET);
-    s.feed(Direction::Egress, 2, OK);
+    s.feed(Direction::Ingress, ChunkMeta::at(1), GET);
+    s.feed(Direction::Egress, ChunkMeta::at(2), OK);
     s.poll(&meta(TraceRole::Server), 3, &mut Other);
     assert_eq!(s.stats().writer_errors, 1);
     assert_eq!(s.stats().records, 0);
@@ -397,8 +397,8 @@ fn writer_builds_the_exact_schema() {
     let mut s = session(TraceRole::Server, &ProtocolConfig::default());
     let mut w = seer_protocols::http::HttpWriter::new();
     for i in 0..3u64 {
-        s.feed(Direction::Ingress, i * 10 + 1, GET);
-        s.feed(Direction::Egress, i * 10 + 2, OK);
+        s.feed(Direction::Ingress, ChunkMeta::at(i * 10 + 1), GET);
+        s.feed(Direction::Egress, ChunkMeta::at(i * 10 + 2), OK);
     }
     s.poll(&meta(TraceRole::Server), 100, &mut w);
     let batch = w.finish().expect("batch");

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use seer_protocols::fuzz::{Rng, drive};
 use seer_protocols::http::{Http, HttpWriter};
-use seer_protocols::{Direction, ProtocolConfig, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, ProtocolConfig, TraceRole};
 
 const REQS: &[u8] = b"POST /a?b=c HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"k\":1}\
 GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n\
@@ -70,16 +70,16 @@ fn gap_inside_a_sized_body_is_bridged() {
     let mut w = HttpWriter::new();
     s.feed(
         Direction::Ingress,
-        1,
+        ChunkMeta::at(1),
         b"GET / HTTP/1.1\r\n\r\nGET /next HTTP/1.1\r\n\r\n",
     );
-    s.feed(Direction::Egress, 2, resp);
-    s.feed(Direction::Egress, 3, b"abc");
+    s.feed(Direction::Egress, ChunkMeta::at(2), resp);
+    s.feed(Direction::Egress, ChunkMeta::at(3), b"abc");
     s.gap(Direction::Egress, 4);
-    s.feed(Direction::Egress, 4, b"xyz");
+    s.feed(Direction::Egress, ChunkMeta::at(4), b"xyz");
     s.feed(
         Direction::Egress,
-        5,
+        ChunkMeta::at(5),
         b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
     );
     s.poll(&meta(TraceRole::Server), 6, &mut w);
@@ -96,10 +96,18 @@ fn gap_inside_a_sized_body_is_bridged() {
 fn gap_in_a_head_resyncs_at_the_next_message() {
     let mut s = session(TraceRole::Server, &ProtocolConfig::default());
     let mut w = HttpWriter::new();
-    s.feed(Direction::Ingress, 1, b"GET /lost HTTP/1.1\r\nHo");
+    s.feed(Direction::Ingress, ChunkMeta::at(1), b"GET /lost HTTP/1.1\r\nHo");
     s.gap(Direction::Ingress, 100);
-    s.feed(Direction::Ingress, 2, b"e: z\r\n\r\nGET /found HTTP/1.1\r\n\r\n");
-    s.feed(Direction::Egress, 3, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::at(2),
+        b"e: z\r\n\r\nGET /found HTTP/1.1\r\n\r\n",
+    );
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::at(3),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
     s.poll(&meta(TraceRole::Server), 4, &mut w);
     let r = one(w.take_rows());
     assert_eq!(r.req_path, "/found");
@@ -110,12 +118,16 @@ fn lost_response_realigns_after_the_gap() {
     // Responses to /1 and /2 are lost; the response after the gap belongs to /3.
     let mut s = session(TraceRole::Server, &ProtocolConfig::default());
     let mut w = HttpWriter::new();
-    s.feed(Direction::Ingress, 10, b"GET /1 HTTP/1.1\r\n\r\n");
+    s.feed(Direction::Ingress, ChunkMeta::at(10), b"GET /1 HTTP/1.1\r\n\r\n");
     s.gap(Direction::Egress, 80);
-    s.feed(Direction::Ingress, 20, b"GET /2 HTTP/1.1\r\n\r\n");
+    s.feed(Direction::Ingress, ChunkMeta::at(20), b"GET /2 HTTP/1.1\r\n\r\n");
     s.gap(Direction::Egress, 80);
-    s.feed(Direction::Ingress, 30, b"GET /3 HTTP/1.1\r\n\r\n");
-    s.feed(Direction::Egress, 40, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    s.feed(Direction::Ingress, ChunkMeta::at(30), b"GET /3 HTTP/1.1\r\n\r\n");
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::at(40),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
     s.poll(&meta(TraceRole::Server), 50, &mut w);
     let r = one(w.take_rows());
     assert_eq!(r.req_path, "/3");
@@ -159,17 +171,25 @@ fn oversized_heads_are_rejected_and_bounded() {
     };
     let mut s = session(TraceRole::Server, &cfg);
     let mut w = HttpWriter::new();
-    s.feed(Direction::Ingress, 1, b"GET /big HTTP/1.1\r\n");
+    s.feed(Direction::Ingress, ChunkMeta::at(1), b"GET /big HTTP/1.1\r\n");
     for i in 0..100 {
         s.feed(
             Direction::Ingress,
-            2 + i,
+            ChunkMeta::at(2 + i),
             format!("X-Filler-{i}: {}\r\n", "v".repeat(40)).as_bytes(),
         );
         assert!(s.buffered_bytes() < 16 * 1024, "{}", s.buffered_bytes());
     }
-    s.feed(Direction::Ingress, 200, b"\r\nGET /small HTTP/1.1\r\n\r\n");
-    s.feed(Direction::Egress, 300, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::at(200),
+        b"\r\nGET /small HTTP/1.1\r\n\r\n",
+    );
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::at(300),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
     s.poll(&meta(TraceRole::Server), 400, &mut w);
     assert_eq!(one(w.take_rows()).req_path, "/small");
     assert!(s.stats().parse_errors >= 1);
@@ -194,29 +214,29 @@ fn large_bodies_do_not_grow_memory() {
     let mut s = session(TraceRole::Server, &cfg);
     let mut w = HttpWriter::new();
     let size = 50 * 1024 * 1024;
-    s.feed(Direction::Ingress, 1, b"GET /big HTTP/1.1\r\n\r\n");
+    s.feed(Direction::Ingress, ChunkMeta::at(1), b"GET /big HTTP/1.1\r\n\r\n");
     s.feed(
         Direction::Egress,
-        2,
+        ChunkMeta::at(2),
         format!("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {size}\r\n\r\n").as_bytes(),
     );
     let chunk = vec![b'a'; 30 * 1024];
     let mut sent = 0;
     while sent < size {
         let n = chunk.len().min(size - sent);
-        s.feed(Direction::Egress, 3, &chunk[..n]);
+        s.feed(Direction::Egress, ChunkMeta::at(3), &chunk[..n]);
         sent += n;
         assert!(s.buffered_bytes() < 64 * 1024, "{}", s.buffered_bytes());
     }
     // A single feed larger than the buffer bound is parsed in slices, not dropped.
-    s.feed(Direction::Ingress, 4, b"GET /big2 HTTP/1.1\r\n\r\n");
+    s.feed(Direction::Ingress, ChunkMeta::at(4), b"GET /big2 HTTP/1.1\r\n\r\n");
     let mut one_shot = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n",
         3 << 20
     )
     .into_bytes();
     one_shot.resize(one_shot.len() + (3 << 20), b'b');
-    s.feed(Direction::Egress, 5, &one_shot);
+    s.feed(Direction::Egress, ChunkMeta::at(5), &one_shot);
     s.poll(&meta(TraceRole::Server), 6, &mut w);
     let rows = w.take_rows();
     assert_eq!(rows.len(), 2);
@@ -234,7 +254,7 @@ fn unterminated_garbage_is_dropped_within_the_buffer_bound() {
     };
     let mut s = session(TraceRole::Unknown, &cfg);
     for i in 0..1000u64 {
-        s.feed(Direction::Ingress, i, b"GET /never-ending-");
+        s.feed(Direction::Ingress, ChunkMeta::at(i), b"GET /never-ending-");
         assert!(s.buffered_bytes() <= 8192, "{}", s.buffered_bytes());
     }
     assert!(s.stats().parse_errors >= 1);
@@ -248,7 +268,7 @@ fn pending_queue_is_bounded() {
     };
     let mut s = session(TraceRole::Server, &cfg);
     for i in 0..100u64 {
-        s.feed(Direction::Ingress, i, b"GET / HTTP/1.1\r\n\r\n");
+        s.feed(Direction::Ingress, ChunkMeta::at(i), b"GET / HTTP/1.1\r\n\r\n");
     }
     assert_eq!(s.stats().unmatched_requests, 92);
     assert!(s.buffered_bytes() < 16 * 1024);

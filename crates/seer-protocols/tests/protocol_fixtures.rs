@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use arrow::array::{Array, BooleanArray, FixedSizeBinaryArray, Int64Array, StringArray, TimestampNanosecondArray};
 use arrow::record_batch::RecordBatch;
-use seer_protocols::{Direction, Protocol, ProtocolConfig, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, Protocol, ProtocolConfig, TraceRole};
 use serde_json::{Map, Value};
 
 /// One recorded event: order number, request side or not, bytes.
@@ -88,10 +88,10 @@ fn run(proto: &dyn Protocol, role: TraceRole, evs: &[Event], bytewise: bool) -> 
         let ts = n * 1000;
         if bytewise {
             for (i, b) in data.chunks(1).enumerate() {
-                s.feed(dir, ts + i as u64 % 1000, b);
+                s.feed(dir, ChunkMeta::at(ts + i as u64 % 1000), b);
             }
         } else {
-            s.feed(dir, ts, data);
+            s.feed(dir, ChunkMeta::at(ts), data);
         }
         last = ts;
     }

@@ -3,7 +3,7 @@
 
 use seer_protocols::fuzz::{Rng, drive, test_meta};
 use seer_protocols::redis::{Redis, RedisRecord, RedisWriter};
-use seer_protocols::{Direction, MessageKind, Protocol, ProtocolConfig, SessionStats, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, MessageKind, Protocol, ProtocolConfig, SessionStats, TraceRole};
 
 fn cmd(args: &[&str]) -> Vec<u8> {
     let mut v = format!("*{}\r\n", args.len()).into_bytes();
@@ -21,7 +21,7 @@ fn run_cfg(role: TraceRole, cfg: &ProtocolConfig, events: &Events) -> (Vec<Redis
     let meta = test_meta(role);
     let mut last = 0;
     for (dir, ts, data) in events {
-        s.feed(*dir, *ts, data);
+        s.feed(*dir, ChunkMeta::at(*ts), data);
         last = *ts;
     }
     s.poll(&meta, last, &mut w);
@@ -70,10 +70,10 @@ fn a_lost_reply_realigns_after_the_gap() {
     let mut s = Redis.new_session(TraceRole::Server, &ProtocolConfig::default());
     let mut w = RedisWriter::new();
     let meta = test_meta(TraceRole::Server);
-    s.feed(IN, 10, &cmd(&["GET", "x"]));
-    s.feed(IN, 20, &cmd(&["GET", "y"]));
+    s.feed(IN, ChunkMeta::at(10), &cmd(&["GET", "x"]));
+    s.feed(IN, ChunkMeta::at(20), &cmd(&["GET", "y"]));
     s.gap(OUT, 7); // the reply to GET x was lost
-    s.feed(OUT, 30, b"$1\r\nY\r\n");
+    s.feed(OUT, ChunkMeta::at(30), b"$1\r\nY\r\n");
     s.poll(&meta, 40, &mut w);
     assert_eq!(summary(w.rows()), vec![s3("GET", r#"{"key":"y"}"#, "Y")]);
     assert_eq!(s.stats().unmatched_requests, 1);
@@ -186,10 +186,10 @@ fn huge_values_stream_through_bounded_buffers() {
     req.extend(b"\r\n");
     let mut peak = 0;
     for (i, chunk) in req.chunks(4096).enumerate() {
-        s.feed(IN, 10 + i as u64, chunk);
+        s.feed(IN, ChunkMeta::at(10 + i as u64), chunk);
         peak = peak.max(s.buffered_bytes());
     }
-    s.feed(OUT, 5000, b"+OK\r\n");
+    s.feed(OUT, ChunkMeta::at(5000), b"+OK\r\n");
     s.poll(&meta, 5000, &mut w);
     assert!(peak < 16 * 1024, "held {peak} bytes");
     let rows = w.take_rows();
@@ -269,26 +269,26 @@ fn capture_gaps_inside_values_keep_the_connection_in_step() {
     let mut head = format!("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n${size}\r\n").into_bytes();
     let kept = 16 * 1024 - head.len();
     head.extend(vec![b'x'; kept]);
-    s.feed(IN, 10, &head);
+    s.feed(IN, ChunkMeta::at(10), &head);
     s.gap(IN, (size - kept) as u64);
-    s.feed(IN, 11, b"\r\n");
-    s.feed(IN, 12, &cmd(&["LRANGE", "l", "0", "-1"]));
-    s.feed(IN, 13, &cmd(&["PING"]));
-    s.feed(OUT, 20, b"+OK\r\n");
+    s.feed(IN, ChunkMeta::at(11), b"\r\n");
+    s.feed(IN, ChunkMeta::at(12), &cmd(&["LRANGE", "l", "0", "-1"]));
+    s.feed(IN, ChunkMeta::at(13), &cmd(&["PING"]));
+    s.feed(OUT, ChunkMeta::at(20), b"+OK\r\n");
     // The LRANGE reply: 1000 elements of which only the first ten were captured.
     let mut reply = b"*1000\r\n".to_vec();
     for i in 0..10 {
         reply.extend(format!("$2\r\ne{i}\r\n").as_bytes());
     }
-    s.feed(OUT, 21, &reply);
+    s.feed(OUT, ChunkMeta::at(21), &reply);
     s.gap(OUT, 5000);
     // The rest of the reply as the next event, ending on a boundary, then PING's reply.
     let mut tail = Vec::new();
     for i in 900..1000 {
         tail.extend(format!("$4\r\ne{i}\r\n").as_bytes());
     }
-    s.feed(OUT, 22, &tail);
-    s.feed(OUT, 23, b"+PONG\r\n");
+    s.feed(OUT, ChunkMeta::at(22), &tail);
+    s.feed(OUT, ChunkMeta::at(23), b"+PONG\r\n");
     s.poll(&meta, 30, &mut w);
     let rows = w.take_rows();
     let got = summary(&rows);
@@ -311,11 +311,15 @@ fn a_gap_that_swallows_the_closing_crlf_keeps_the_framing() {
         let mut s = Redis.new_session(TraceRole::Server, &ProtocolConfig::default());
         let mut w = RedisWriter::new();
         let meta = test_meta(TraceRole::Server);
-        s.feed(IN, 1, b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\n0123456789");
+        s.feed(
+            IN,
+            ChunkMeta::at(1),
+            b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\n0123456789",
+        );
         s.gap(IN, 90 + swallowed);
-        s.feed(IN, 2, &b"\r\n"[swallowed as usize..]);
-        s.feed(IN, 3, &cmd(&["GET", "k"]));
-        s.feed(OUT, 4, b"+OK\r\n$3\r\nabc\r\n");
+        s.feed(IN, ChunkMeta::at(2), &b"\r\n"[swallowed as usize..]);
+        s.feed(IN, ChunkMeta::at(3), &cmd(&["GET", "k"]));
+        s.feed(OUT, ChunkMeta::at(4), b"+OK\r\n$3\r\nabc\r\n");
         s.poll(&meta, 5, &mut w);
         let got: Vec<String> = w.rows().iter().map(|r| format!("{} {}", r.req_cmd, r.resp)).collect();
         assert_eq!(got, ["SET OK", "GET abc"], "swallowed {swallowed}");

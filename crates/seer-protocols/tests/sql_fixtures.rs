@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use seer_protocols::mysql::{Mysql, MysqlRecord, MysqlWriter};
 use seer_protocols::pgsql::{Pgsql, PgsqlRecord, PgsqlWriter};
-use seer_protocols::{Direction, Protocol, ProtocolConfig, RowHead, TableWriter, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, Protocol, ProtocolConfig, RowHead, TableWriter, TraceRole};
 use serde_json::{Value, json};
 
 /// Passwords typed into the captured clients.
@@ -83,7 +83,7 @@ fn run<R: Row, W: TableWriter + Default + 'static>(
     let meta = seer_protocols::fuzz::test_meta(role);
     let mut last = 0;
     for &(dir, ts, data) in events {
-        s.feed(dir, ts, data);
+        s.feed(dir, ChunkMeta::at(ts), data);
         last = last.max(ts);
     }
     s.poll(&meta, last, &mut w);

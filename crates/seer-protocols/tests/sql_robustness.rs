@@ -3,7 +3,7 @@
 
 use seer_protocols::mysql::{Mysql, MysqlRecord, MysqlWriter};
 use seer_protocols::pgsql::{Pgsql, PgsqlRecord, PgsqlWriter};
-use seer_protocols::{Direction, Protocol, ProtocolConfig, Session, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, Protocol, ProtocolConfig, Session, TraceRole};
 
 const IN: Direction = Direction::Ingress;
 const OUT: Direction = Direction::Egress;
@@ -26,7 +26,7 @@ fn pg_run(s: &mut dyn Session, events: &[(Direction, u64, Vec<u8>)]) -> Vec<Pgsq
     let mut w = PgsqlWriter::new();
     let meta = seer_protocols::fuzz::test_meta(TraceRole::Server);
     for (d, ts, data) in events {
-        s.feed(*d, *ts, data);
+        s.feed(*d, ChunkMeta::at(*ts), data);
         s.poll(&meta, *ts, &mut w);
     }
     w.take_rows()
@@ -36,7 +36,7 @@ fn my_run(s: &mut dyn Session, events: &[(Direction, u64, Vec<u8>)]) -> Vec<Mysq
     let mut w = MysqlWriter::new();
     let meta = seer_protocols::fuzz::test_meta(TraceRole::Server);
     for (d, ts, data) in events {
-        s.feed(*d, *ts, data);
+        s.feed(*d, ChunkMeta::at(*ts), data);
         s.poll(&meta, *ts, &mut w);
     }
     w.take_rows()
@@ -143,7 +143,7 @@ fn pgsql_huge_result_is_bounded_and_marked() {
     let mut w = PgsqlWriter::new();
     let meta = seer_protocols::fuzz::test_meta(TraceRole::Server);
     for (d, ts, data) in &events {
-        s.feed(*d, *ts, data);
+        s.feed(*d, ChunkMeta::at(*ts), data);
         peak = peak.max(s.buffered_bytes());
     }
     s.poll(&meta, 1000, &mut w);
@@ -187,13 +187,13 @@ fn pgsql_gap_in_answers_drops_the_query_and_recovers() {
     let mut s = Pgsql.new_session(TraceRole::Server, &ProtocolConfig::default());
     let mut w = PgsqlWriter::new();
     let meta = seer_protocols::fuzz::test_meta(TraceRole::Server);
-    s.feed(IN, 1, &pg(b'Q', b"select 1\0"));
+    s.feed(IN, ChunkMeta::at(1), &pg(b'Q', b"select 1\0"));
     let a = query_answer("SELECT 1", &["1"]);
-    s.feed(OUT, 2, &a[..7]);
+    s.feed(OUT, ChunkMeta::at(2), &a[..7]);
     s.gap(OUT, 20);
-    s.feed(OUT, 3, &a[27..]);
-    s.feed(IN, 4, &pg(b'Q', b"select 2\0"));
-    s.feed(OUT, 5, &query_answer("SELECT 1", &["2"]));
+    s.feed(OUT, ChunkMeta::at(3), &a[27..]);
+    s.feed(IN, ChunkMeta::at(4), &pg(b'Q', b"select 2\0"));
+    s.feed(OUT, ChunkMeta::at(5), &query_answer("SELECT 1", &["2"]));
     s.poll(&meta, 6, &mut w);
     let rows = w.take_rows();
     assert_eq!(rows.len(), 1, "{rows:?}");
@@ -213,15 +213,23 @@ fn pgsql_password_bytes_are_never_buffered() {
     startup[..4].copy_from_slice(&n.to_be_bytes());
     let mut w = PgsqlWriter::new();
     let meta = seer_protocols::fuzz::test_meta(TraceRole::Server);
-    s.feed(IN, 1, &startup);
-    s.feed(OUT, 2, &pg(b'R', &3i32.to_be_bytes()));
+    s.feed(IN, ChunkMeta::at(1), &startup);
+    s.feed(OUT, ChunkMeta::at(2), &pg(b'R', &3i32.to_be_bytes()));
     let pw = pg(b'p', b"hunter2-very-secret\0");
-    s.feed(IN, 3, &pw[..9]);
+    s.feed(IN, ChunkMeta::at(3), &pw[..9]);
     s.poll(&meta, 3, &mut w);
-    s.feed(IN, 4, &pw[9..]);
-    s.feed(OUT, 5, &[pg(b'R', &0i32.to_be_bytes()), pg(b'Z', b"I")].concat());
-    s.feed(IN, 6, &pg(b'Q', b"select 'hunter2-very-secret' is null\0"));
-    s.feed(OUT, 7, &query_answer("SELECT 1", &["f"]));
+    s.feed(IN, ChunkMeta::at(4), &pw[9..]);
+    s.feed(
+        OUT,
+        ChunkMeta::at(5),
+        &[pg(b'R', &0i32.to_be_bytes()), pg(b'Z', b"I")].concat(),
+    );
+    s.feed(
+        IN,
+        ChunkMeta::at(6),
+        &pg(b'Q', b"select 'hunter2-very-secret' is null\0"),
+    );
+    s.feed(OUT, ChunkMeta::at(7), &query_answer("SELECT 1", &["f"]));
     s.poll(&meta, 8, &mut w);
     let rows = w.take_rows();
     assert_eq!(rows.len(), 1);
@@ -342,8 +350,8 @@ fn count(proto: &dyn Protocol, req: &[u8], resp: &[u8]) -> usize {
     let mut s = proto.new_session(TraceRole::Server, &ProtocolConfig::default());
     let mut w = proto.new_writer();
     let meta = seer_protocols::fuzz::test_meta(TraceRole::Server);
-    s.feed(IN, 1, req);
-    s.feed(OUT, 2, resp);
+    s.feed(IN, ChunkMeta::at(1), req);
+    s.feed(OUT, ChunkMeta::at(2), resp);
     s.poll(&meta, 3, w.as_mut());
     s.close(&meta, 4, w.as_mut());
     w.finish().expect("batch").num_rows()

@@ -9,6 +9,8 @@ const EV_EXEC: u32 = 4;
 const HEADER: usize = 32;
 const OPEN_SIZE: usize = HEADER + 8 + 8 + 32;
 const DATA_HEADER: usize = HEADER + 24;
+/// `struct ev_peer` (family, port, pad, 16-byte address): opens `data[]` when the flag says so.
+const PEER_SIZE: usize = 24;
 const CLOSE_SIZE: usize = HEADER + 16;
 const SRC_TLS: u8 = 1;
 const AF_INET: u16 = 2;
@@ -99,6 +101,10 @@ pub struct DataChunk<'a> {
     pub msg_size: u32,
     /// The captured bytes.
     pub data: &'a [u8],
+    /// The peer this datagram was sent to or received from, when the syscall named one (`sendto`,
+    /// `recvfrom`, `sendmsg`/`recvmsg`, `sendmmsg`/`recvmmsg` with an address; IPv4 or IPv6). `None`
+    /// for connected sockets, which name none: their peer is the connection's remote address.
+    pub peer: Option<SocketAddr>,
 }
 
 /// A traced connection was closed.
@@ -154,6 +160,11 @@ fn ip(family: u16, raw: &[u8]) -> Option<IpAddr> {
     }
 }
 
+/// A `struct ev_peer`: `None` for a family other than IPv4/IPv6 (never sent by BPF).
+fn peer(raw: &[u8]) -> Option<SocketAddr> {
+    Some(SocketAddr::new(ip(u16_at(raw, 0)?, raw.get(8..24)?)?, u16_at(raw, 2)?))
+}
+
 impl<'a> SocketEvent<'a> {
     /// Decodes one record; `None` for a truncated or unknown record (counted by the caller).
     pub fn decode(b: &'a [u8]) -> Option<Self> {
@@ -187,6 +198,14 @@ impl<'a> SocketEvent<'a> {
                 } else {
                     DataDirection::Ingress
                 };
+                let (peer, start) = match usize::from(*b.get(51)?) {
+                    0 => (None, DATA_HEADER),
+                    PEER_SIZE => (
+                        peer(b.get(DATA_HEADER..DATA_HEADER + PEER_SIZE)?),
+                        DATA_HEADER + PEER_SIZE,
+                    ),
+                    _ => return None,
+                };
                 Some(Self::Data(DataChunk {
                     key,
                     role,
@@ -196,7 +215,8 @@ impl<'a> SocketEvent<'a> {
                     tls: *b.get(50)? == SRC_TLS,
                     pos: u64_at(b, 32)?,
                     msg_size: u32_at(b, 44)?,
-                    data: b.get(DATA_HEADER..DATA_HEADER + len)?,
+                    data: b.get(start..start.checked_add(len)?)?,
+                    peer,
                 }))
             }
             EV_CLOSE if b.len() >= CLOSE_SIZE => Some(Self::Close(ConnClose {
@@ -273,6 +293,81 @@ mod tests {
         assert!(SocketEvent::decode(&b[..b.len() - 1]).is_none(), "len beyond record");
         assert!(SocketEvent::decode(&b[..20]).is_none());
         assert!(SocketEvent::decode(&header(9, 64)).is_none());
+    }
+
+    /// A data event whose `data[]` opens with an `ev_peer` of `family`, `port`, `addr`.
+    fn data_with_peer(family: u16, port: u16, addr: &[u8], payload: &[u8]) -> Vec<u8> {
+        let mut b = header(EV_DATA, DATA_HEADER + PEER_SIZE + payload.len());
+        b[32..40].copy_from_slice(&7u64.to_le_bytes());
+        b[40..44].copy_from_slice(&(payload.len() as u32).to_le_bytes());
+        b[44..48].copy_from_slice(&(payload.len() as u32).to_le_bytes());
+        b[48] = 1;
+        b[49] = 47;
+        b[51] = PEER_SIZE as u8;
+        b[56..58].copy_from_slice(&family.to_le_bytes());
+        b[58..60].copy_from_slice(&port.to_le_bytes());
+        b[64..64 + addr.len()].copy_from_slice(addr);
+        b[DATA_HEADER + PEER_SIZE..].copy_from_slice(payload);
+        b
+    }
+
+    fn decode_data(b: &[u8]) -> Option<DataChunk<'_>> {
+        match SocketEvent::decode(b)? {
+            SocketEvent::Data(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn decodes_ipv4_peer_before_payload() {
+        let b = data_with_peer(AF_INET, 53000, &[127, 0, 0, 9], b"dns!");
+        let d = decode_data(&b).expect("data");
+        assert_eq!(d.peer, Some("127.0.0.9:53000".parse().expect("addr")));
+        assert_eq!((d.data, d.pos, d.dir), (&b"dns!"[..], 7, DataDirection::Ingress));
+        assert!(decode_data(&b[..b.len() - 1]).is_none(), "payload cut");
+        assert!(decode_data(&b[..DATA_HEADER + 10]).is_none(), "peer cut");
+    }
+
+    #[test]
+    fn decodes_ipv6_peer_and_mapped_ipv4() {
+        let v6: std::net::Ipv6Addr = "fd00::53".parse().expect("v6");
+        let b = data_with_peer(AF_INET6, 5353, &v6.octets(), b"x");
+        assert_eq!(
+            decode_data(&b).and_then(|d| d.peer),
+            Some("[fd00::53]:5353".parse().expect("addr"))
+        );
+        let mapped: std::net::Ipv6Addr = "::ffff:10.1.2.3".parse().expect("mapped");
+        let b = data_with_peer(AF_INET6, 1, &mapped.octets(), b"");
+        assert_eq!(
+            decode_data(&b).and_then(|d| d.peer),
+            Some("10.1.2.3:1".parse().expect("addr"))
+        );
+    }
+
+    #[test]
+    fn no_peer_flag_means_payload_right_after_the_header_and_bad_flags_are_refused() {
+        let mut b = header(EV_DATA, DATA_HEADER + 2);
+        b[40..44].copy_from_slice(&2u32.to_le_bytes());
+        b[DATA_HEADER..].copy_from_slice(b"ok");
+        let d = decode_data(&b).expect("data");
+        assert_eq!((d.peer, d.data), (None, &b"ok"[..]));
+        b[51] = 3;
+        assert!(SocketEvent::decode(&b).is_none(), "unknown peer size");
+        // A family BPF never sends: the chunk stays, without a peer.
+        let b = data_with_peer(1, 9, &[1, 2, 3, 4], b"z");
+        let d = decode_data(&b).expect("data");
+        assert_eq!((d.peer, d.data), (None, &b"z"[..]));
+    }
+
+    #[test]
+    fn data_layout_matches_the_bpf_struct() {
+        use crate::skel::socket_trace::types::ev_data;
+        assert_eq!(std::mem::offset_of!(ev_data, data), DATA_HEADER);
+        assert_eq!(std::mem::offset_of!(ev_data, peer), 51);
+        assert_eq!(
+            std::mem::size_of::<ev_data>(),
+            DATA_HEADER + PEER_SIZE + super::super::MAX_PAYLOAD as usize
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use seer_bpf::socket::{ConnOpen, DataDirection, SocketRole};
-use seer_protocols::{ConnMeta, Direction, Protocol, ProtocolConfig, Session, TableWriter, TraceRole, TrafficProtocol};
+use seer_protocols::{
+    ChunkMeta, ConnMeta, Direction, Protocol, ProtocolConfig, Session, TableWriter, TraceRole, TrafficProtocol,
+};
 use seer_types::Upid;
 
 /// Where protocol detection stands for a connection.
@@ -35,6 +37,8 @@ pub(crate) struct Chunk<'a> {
     pub data: &'a [u8],
     /// TLS-library plaintext rather than syscall payload.
     pub tls: bool,
+    /// The peer the syscall named (unconnected datagram sockets), passed on to the session.
+    pub peer: Option<SocketAddr>,
 }
 
 /// Per-connection state.
@@ -159,6 +163,7 @@ impl Conn {
             wall_ns,
             data,
             tls,
+            peer,
         } = *ch;
         let i = idx(dir);
         if tls && !self.tls {
@@ -215,7 +220,8 @@ impl Conn {
         let data_end = pos.saturating_add(data.len() as u64);
         if data_end > expected {
             let skip = usize::try_from(expected - pos).unwrap_or(usize::MAX);
-            session.feed(dir, wall_ns, data.get(skip..).unwrap_or_default());
+            let meta = ChunkMeta { ts_ns: wall_ns, peer };
+            session.feed(dir, meta, data.get(skip..).unwrap_or_default());
             expected = data_end;
         }
         if data.is_empty() {

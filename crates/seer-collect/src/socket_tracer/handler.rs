@@ -192,6 +192,7 @@ impl SocketEventHandler for Handler {
                     wall_ns: wall,
                     data: d.data,
                     tls: d.tls,
+                    peer: d.peer,
                 };
                 if c.on_data(&ch, &self.cfg) && !c.disabled {
                     c.disabled = true;

@@ -10,9 +10,15 @@
 //! writes length and message together, seen after inference started on a bare message) and ignores
 //! 2-byte events (a TCP peer that writes the length on its own); either way it switches to stream
 //! framing once it sees a prefix. A gap in a stream loses the framing: the direction starts over.
+//!
+//! Each message keeps the peer of the event that completed it (a datagram's own source or
+//! destination on an unconnected UDP socket; none on TCP).
+
+use std::net::SocketAddr;
 
 use super::infer::tcp_frames;
 use super::wire::{self, HEADER_LEN, Message, WireError};
+use crate::protocol::ChunkMeta;
 use crate::stream::ByteStream;
 
 /// A complete message (decoded, or why not) and when its first and last bytes were seen.
@@ -22,6 +28,8 @@ pub(crate) struct RawMessage {
     pub len: usize,
     pub start_ts: u64,
     pub end_ts: u64,
+    /// The peer the syscall named for the event that completed the message, if any.
+    pub peer: Option<SocketAddr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,7 +78,8 @@ impl Framer {
     }
 
     /// Takes one event's bytes.
-    pub(crate) fn feed(&mut self, ts: u64, data: &[u8], max_buffer: usize, out: &mut Cut) {
+    pub(crate) fn feed(&mut self, meta: ChunkMeta, data: &[u8], max_buffer: usize, out: &mut Cut) {
+        let ts = meta.ts_ns;
         if self.mode != Mode::Stream {
             if let Ok(m) = wire::decode(data) {
                 self.mode = Mode::Datagram;
@@ -79,6 +88,7 @@ impl Framer {
                     len: data.len(),
                     start_ts: ts,
                     end_ts: ts,
+                    peer: meta.peer,
                 });
                 return;
             }
@@ -98,8 +108,8 @@ impl Framer {
             let room = max_buffer.saturating_sub(self.stream.len());
             let (now, later) = rest.split_at(room.min(rest.len()));
             self.stream.push(ts, now);
-            self.cut_stream(out);
-            self.skip_oversized(max_buffer, out);
+            self.cut_stream(meta.peer, out);
+            self.skip_oversized(max_buffer, meta.peer, out);
             rest = later;
             if rest.is_empty() {
                 return;
@@ -116,8 +126,8 @@ impl Framer {
         }
     }
 
-    /// Takes every whole length-prefixed frame out of the stream.
-    fn cut_stream(&mut self, out: &mut Cut) {
+    /// Takes every whole length-prefixed frame out of the stream; `peer`: the current event's.
+    fn cut_stream(&mut self, peer: Option<SocketAddr>, out: &mut Cut) {
         loop {
             if self.skip > 0 {
                 let n = self.skip.min(self.stream.len());
@@ -151,12 +161,13 @@ impl Framer {
                 len,
                 start_ts,
                 end_ts,
+                peer,
             });
         }
     }
 
     /// A frame longer than the buffer can hold is skipped as it streams in.
-    fn skip_oversized(&mut self, max_buffer: usize, out: &mut Cut) {
+    fn skip_oversized(&mut self, max_buffer: usize, peer: Option<SocketAddr>, out: &mut Cut) {
         if self.mode != Mode::Stream || self.skip > 0 {
             return;
         }
@@ -165,7 +176,7 @@ impl Framer {
             if 2 + len > max_buffer {
                 out.errors += 1;
                 self.skip = 2 + len;
-                self.cut_stream(out);
+                self.cut_stream(peer, out);
             }
         }
     }

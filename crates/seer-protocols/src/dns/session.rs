@@ -8,15 +8,22 @@
 //! may reorder, and several queries can be outstanding, e.g. A and AAAA from one resolver call).
 //! Queries that never get an answer expire after `message_expiry_ns` and are counted, as are
 //! responses without a query.
+//!
+//! On an unconnected UDP socket (a server's, or a client's that uses `sendto`) the connection has
+//! no remote address; each datagram's own peer (reported per chunk by the tracer) stands in for it:
+//! a row's remote is the query's peer (server side: the client that asked; client side: the server
+//! asked), else the response's, else the connection's. When both messages carry a peer, a
+//! response only answers a query exchanged with the same peer.
 
 use std::collections::VecDeque;
+use std::net::SocketAddr;
 
 use super::framing::{Cut, Framer, RawMessage};
 use super::render;
 use super::wire::Message;
 use super::writer::{DnsRecord, DnsWriter};
 use crate::l7::RowHead;
-use crate::protocol::{Session, TableWriter};
+use crate::protocol::{ChunkMeta, Session, TableWriter};
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
 
 /// A decoded message reduced to what stitching and the row need.
@@ -25,6 +32,8 @@ struct Parsed {
     dir: Direction,
     start_ts: u64,
     end_ts: u64,
+    /// The datagram's own peer (unconnected UDP sockets).
+    peer: Option<SocketAddr>,
     txid: u16,
     /// First question, name lower-cased, for matching.
     question: Option<(String, u16)>,
@@ -43,6 +52,7 @@ impl Parsed {
             dir,
             start_ts: raw.start_ts,
             end_ts: raw.end_ts,
+            peer: raw.peer,
             txid: m.header.txid,
             question: m.questions.first().map(|q| (q.name.to_ascii_lowercase(), q.qtype)),
             header_json: render::header_json(&m.header),
@@ -58,6 +68,7 @@ impl Parsed {
         self.txid == query.txid
             && query.start_ts <= self.end_ts
             && (self.question.is_none() || query.question.is_none() || self.question == query.question)
+            && (self.peer.is_none() || query.peer.is_none() || self.peer == query.peer)
     }
 }
 
@@ -156,8 +167,13 @@ impl DnsSession {
 
 /// Builds a row from a query and its response.
 fn record(meta: &ConnMeta, role: TraceRole, query: Parsed, resp: Parsed) -> DnsRecord {
+    let mut head = RowHead::new(meta, role, query.start_ts, resp.end_ts);
+    if let Some(peer) = query.peer.or(resp.peer) {
+        head.remote_addr = peer.ip().to_string();
+        head.remote_port = i64::from(peer.port());
+    }
     DnsRecord {
-        head: RowHead::new(meta, role, query.start_ts, resp.end_ts),
+        head,
         req_header: query.header_json,
         req_body: query.body_json,
         resp_header: resp.header_json,
@@ -166,10 +182,10 @@ fn record(meta: &ConnMeta, role: TraceRole, query: Parsed, resp: Parsed) -> DnsR
 }
 
 impl Session for DnsSession {
-    fn feed(&mut self, dir: Direction, ts_ns: u64, data: &[u8]) {
+    fn feed(&mut self, dir: Direction, meta: ChunkMeta, data: &[u8]) {
         let mut cut = Cut::default();
         if let Some(f) = self.framers.get_mut(dir.index()) {
-            f.feed(ts_ns, data, self.cfg.max_buffer_bytes, &mut cut);
+            f.feed(meta, data, self.cfg.max_buffer_bytes, &mut cut);
         }
         self.take(dir, cut);
     }

@@ -14,7 +14,7 @@ use super::message::{Message, RequestFacts};
 use super::parser::{Ctx, DirState};
 use super::writer::{HttpRecord, HttpWriter};
 use crate::l7::RowHead;
-use crate::protocol::{Session, TableWriter};
+use crate::protocol::{ChunkMeta, Session, TableWriter};
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
 
 /// Parse and stitch state of one HTTP/1.x connection.
@@ -203,7 +203,8 @@ fn record(
 }
 
 impl Session for HttpSession {
-    fn feed(&mut self, dir: Direction, ts_ns: u64, data: &[u8]) {
+    fn feed(&mut self, dir: Direction, meta: ChunkMeta, data: &[u8]) {
+        let ts_ns = meta.ts_ns;
         if self.tunnel {
             self.stats.bytes_skipped += data.len() as u64;
             return;

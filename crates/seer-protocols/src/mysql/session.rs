@@ -11,7 +11,7 @@ use super::msg;
 use super::stitch::{self, Outcome, Rec, State};
 use super::writer::{MysqlRecord, MysqlWriter};
 use crate::l7::RowHead;
-use crate::protocol::{Session, TableWriter};
+use crate::protocol::{ChunkMeta, Session, TableWriter};
 use crate::text::truncate_marked;
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
 
@@ -266,7 +266,8 @@ impl MysqlSession {
 }
 
 impl Session for MysqlSession {
-    fn feed(&mut self, dir: Direction, ts_ns: u64, data: &[u8]) {
+    fn feed(&mut self, dir: Direction, meta: ChunkMeta, data: &[u8]) {
+        let ts_ns = meta.ts_ns;
         if self.encrypted {
             self.stats.bytes_skipped += data.len() as u64;
             return;

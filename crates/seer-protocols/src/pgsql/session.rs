@@ -12,7 +12,7 @@ use super::frame::{Frame, FrameParser, GSSENC_REQUEST, Limits, SSL_ANSWER, SSL_R
 use super::stitch::{self, MAX_TEXT, Outcome, Pair, State};
 use super::writer::{PgsqlRecord, PgsqlWriter};
 use crate::l7::RowHead;
-use crate::protocol::{Session, TableWriter};
+use crate::protocol::{ChunkMeta, Session, TableWriter};
 use crate::text::truncate_marked;
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
 
@@ -275,7 +275,8 @@ impl PgsqlSession {
 }
 
 impl Session for PgsqlSession {
-    fn feed(&mut self, dir: Direction, ts_ns: u64, data: &[u8]) {
+    fn feed(&mut self, dir: Direction, meta: ChunkMeta, data: &[u8]) {
+        let ts_ns = meta.ts_ns;
         let max = self.cfg.max_buffer_bytes;
         let mut rest = data;
         while !rest.is_empty() {
@@ -344,20 +345,20 @@ mod tests {
     #[test]
     fn accepted_tls_stops_parsing_before_any_poll() {
         let mut s = PgsqlSession::new(TraceRole::Server, ProtocolConfig::default());
-        s.feed(Direction::Ingress, 1, &[0, 0, 0, 8, 4, 210, 22, 47]);
+        s.feed(Direction::Ingress, ChunkMeta::at(1), &[0, 0, 0, 8, 4, 210, 22, 47]);
         assert!(s.wants_data());
-        s.feed(Direction::Egress, 2, b"S");
+        s.feed(Direction::Egress, ChunkMeta::at(2), b"S");
         assert!(!s.wants_data());
         // A ClientHello looks like nothing PostgreSQL sends: it is skipped, not a parse error.
-        s.feed(Direction::Ingress, 3, &[0x16, 3, 1, 0, 5, 1, 0, 0, 1, 0]);
+        s.feed(Direction::Ingress, ChunkMeta::at(3), &[0x16, 3, 1, 0, 5, 1, 0, 0, 1, 0]);
         assert_eq!((s.stats().parse_errors, s.stats().bytes_skipped), (0, 10));
     }
 
     #[test]
     fn refused_tls_goes_on_in_plaintext() {
         let mut s = PgsqlSession::new(TraceRole::Server, ProtocolConfig::default());
-        s.feed(Direction::Ingress, 1, &[0, 0, 0, 8, 4, 210, 22, 47]);
-        s.feed(Direction::Egress, 2, b"N");
+        s.feed(Direction::Ingress, ChunkMeta::at(1), &[0, 0, 0, 8, 4, 210, 22, 47]);
+        s.feed(Direction::Egress, ChunkMeta::at(2), b"N");
         assert!(s.wants_data());
     }
 }

@@ -30,7 +30,7 @@ use super::inline::command_like;
 use super::value::{AggKind, Value};
 use super::writer::{RedisRecord, RedisWriter};
 use crate::ordered_json::raw_array;
-use crate::protocol::{Session, TableWriter};
+use crate::protocol::{ChunkMeta, Session, TableWriter};
 use crate::stream::ByteStream;
 use crate::text::truncate_marked;
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
@@ -436,7 +436,8 @@ impl RedisSession {
 }
 
 impl Session for RedisSession {
-    fn feed(&mut self, dir: Direction, ts_ns: u64, data: &[u8]) {
+    fn feed(&mut self, dir: Direction, meta: ChunkMeta, data: &[u8]) {
+        let ts_ns = meta.ts_ns;
         let max = self.cfg.max_buffer_bytes;
         let mut rest = data;
         while !rest.is_empty() {

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use seer_protocols::http::{Http, HttpRecord, HttpWriter};
-use seer_protocols::{ConnMeta, Direction, Protocol, ProtocolConfig, Session, SessionStats, TraceRole};
+use seer_protocols::{ChunkMeta, ConnMeta, Direction, Protocol, ProtocolConfig, Session, SessionStats, TraceRole};
 
 /// One event: direction, timestamp, bytes.
 pub type Event<'a> = (Direction, u64, &'a [u8]);
@@ -27,7 +27,7 @@ pub fn run_cfg(
     let m = meta(role);
     let mut last = 0;
     for &(dir, ts, data) in events {
-        s.feed(dir, ts, data);
+        s.feed(dir, ChunkMeta::at(ts), data);
         last = last.max(ts);
     }
     s.poll(&m, last, &mut w);
@@ -69,11 +69,11 @@ pub fn byte_by_byte(role: TraceRole, req: &[u8], resp: &[u8]) -> Vec<HttpRecord>
     let mut ts = 0;
     for b in req.chunks(1) {
         ts += 1;
-        s.feed(req_dir, ts, b);
+        s.feed(req_dir, ChunkMeta::at(ts), b);
     }
     for b in resp.chunks(1) {
         ts += 1;
-        s.feed(resp_dir, ts, b);
+        s.feed(resp_dir, ChunkMeta::at(ts), b);
     }
     s.poll(&m, ts, &mut w);
     s.close(&m, ts, &mut w);

@@ -170,11 +170,19 @@ mod tests {
         let proto = seer_protocols::by_id(TrafficProtocol::Redis).expect("redis is registered");
         let mut s = proto.new_session(TraceRole::Server, &ProtocolConfig::default());
         let mut w = proto.new_writer();
-        s.feed(Direction::Ingress, 1, b"*1\r\n$4\r\nPING\r\n");
-        s.feed(Direction::Egress, 2, b"+PONG\r\n");
-        s.feed(Direction::Ingress, 3, b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
-        s.feed(Direction::Egress, 4, b"$-1\r\n");
-        s.feed(Direction::Ingress, 5, b"*1\r\nx\r\n");
+        s.feed(
+            Direction::Ingress,
+            seer_protocols::ChunkMeta::at(1),
+            b"*1\r\n$4\r\nPING\r\n",
+        );
+        s.feed(Direction::Egress, seer_protocols::ChunkMeta::at(2), b"+PONG\r\n");
+        s.feed(
+            Direction::Ingress,
+            seer_protocols::ChunkMeta::at(3),
+            b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n",
+        );
+        s.feed(Direction::Egress, seer_protocols::ChunkMeta::at(4), b"$-1\r\n");
+        s.feed(Direction::Ingress, seer_protocols::ChunkMeta::at(5), b"*1\r\nx\r\n");
         s.poll(&meta(), 10, w.as_mut());
         assert_eq!(w.len(), 2, "two rows");
         (proto.id(), s.stats())

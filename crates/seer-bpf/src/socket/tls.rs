@@ -25,12 +25,26 @@ use crate::skel::socket_trace::SocketTraceSkel;
 pub(crate) const FUNCS: [&str; 4] = ["SSL_write", "SSL_read", "SSL_write_ex", "SSL_read_ex"];
 
 /// A file that defines `SSL_write` and `SSL_read` (and maybe the `_ex` variants).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The file is held open from the scan until the probes are attached: the process whose
+/// `/proc/<pid>/root` led to it may exit in between (a short-lived `curl`), and the probes are
+/// attached through `/proc/self/fd/<n>`, which stays valid as long as this handle lives.
+#[derive(Debug)]
 pub(crate) struct TlsTarget {
-    /// Openable path (through `/proc/<pid>/root`, so files in other mount namespaces work too).
+    /// Where it was found (through `/proc/<pid>/root`, so other mount namespaces work too); for logs.
     pub path: PathBuf,
+    /// The open file the probes are attached through.
+    pub file: File,
     /// Which of [`FUNCS`] it defines.
     pub funcs: [bool; 4],
+}
+
+impl TlsTarget {
+    /// A path to the held file that works while `self` lives, whatever happens to the process.
+    fn fd_path(&self) -> PathBuf {
+        use std::os::fd::AsRawFd;
+        PathBuf::from(format!("/proc/self/fd/{}", self.file.as_raw_fd()))
+    }
 }
 
 /// Files up to this size are read whole and both symbol tables are searched; larger ones (big
@@ -39,14 +53,24 @@ const READ_WHOLE_MAX: u64 = 64 << 20;
 
 /// Which of [`FUNCS`] the ELF file at `path` defines (not merely imports); `None` if unreadable or
 /// not ELF.
+#[cfg(test)]
 pub(crate) fn defined_funcs(path: &Path) -> Option<[bool; 4]> {
-    let size = std::fs::metadata(path).ok()?.len();
+    defined_funcs_in(&File::open(path).ok()?)
+}
+
+/// Which of [`FUNCS`] the open ELF file defines; `None` if unreadable or not ELF.
+fn defined_funcs_in(file: &File) -> Option<[bool; 4]> {
+    use std::io::{Read, Seek, SeekFrom};
+    let size = file.metadata().ok()?.len();
     if size <= READ_WHOLE_MAX {
-        let data = std::fs::read(path).ok()?;
+        let mut data = Vec::with_capacity(usize::try_from(size).ok()?);
+        let mut f = file;
+        f.seek(SeekFrom::Start(0)).ok()?;
+        f.read_to_end(&mut data).ok()?;
         let elf = object::File::parse(data.as_slice()).ok()?;
         Some(find(elf.dynamic_symbols().chain(elf.symbols())))
     } else {
-        let cache = ReadCache::new(File::open(path).ok()?);
+        let cache = ReadCache::new(file);
         let elf = object::File::parse(&cache).ok()?;
         Some(find(elf.dynamic_symbols()))
     }
@@ -103,15 +127,15 @@ impl Seen {
     /// Examines `pid`'s files not seen before; sends those that define the TLS functions.
     fn scan_pid(&mut self, pid: u32, tx: &Sender<TlsTarget>) -> bool {
         for path in candidates(pid) {
-            let Ok(meta) = std::fs::metadata(&path) else { continue };
-            if !self.0.insert((meta.dev(), meta.ino())) {
+            // Opened first: a process that exits now leaves the file unseen for a later sweep.
+            let Ok(file) = File::open(&path) else { continue };
+            let Ok(meta) = file.metadata() else { continue };
+            if !meta.is_file() || self.0.contains(&(meta.dev(), meta.ino())) {
                 continue;
             }
-            if let Some(funcs) = defined_funcs(&path)
-                && funcs[0]
-                && funcs[1]
-                && tx.send(TlsTarget { path, funcs }).is_err()
-            {
+            let Some(funcs) = defined_funcs_in(&file) else { continue };
+            self.0.insert((meta.dev(), meta.ino()));
+            if funcs[0] && funcs[1] && tx.send(TlsTarget { path, file, funcs }).is_err() {
                 return false;
             }
         }
@@ -181,7 +205,7 @@ pub(crate) fn attach(skel: &SocketTraceSkel<'_>, t: &TlsTarget, links: &mut Vec<
                 func_name: Some((*func).to_string()),
                 ..Default::default()
             };
-            match prog.attach_uprobe_with_opts(-1, &t.path, 0, opts) {
+            match prog.attach_uprobe_with_opts(-1, t.fd_path(), 0, opts) {
                 Ok(l) => links.push(l),
                 Err(e) => {
                     ok = false;
@@ -233,5 +257,43 @@ mod tests {
                 .any(|p| p.starts_with(format!("/proc/{}/root", std::process::id()))),
             "{c:?}"
         );
+    }
+
+    #[test]
+    fn a_target_outlives_the_process_it_was_found_in() {
+        // A short-lived process maps libssl; its target must stay attachable after it exits.
+        let child = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import ssl, sys; sys.stdout.write('up\\n'); sys.stdout.flush(); sys.stdin.read()",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("SKIPPED a_target_outlives_the_process_it_was_found_in: no python3");
+            return;
+        };
+        let mut line = String::new();
+        let out = child.stdout.take().expect("piped stdout");
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut line).expect("child starts");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut seen = Seen::default();
+        assert!(seen.scan_pid(child.id(), &tx));
+        drop(child.stdin.take());
+        child.wait().expect("child exits");
+        let targets: Vec<TlsTarget> = rx.try_iter().collect();
+        let Some(t) = targets.iter().find(|t| t.path.to_string_lossy().contains("libssl")) else {
+            eprintln!(
+                "SKIPPED a_target_outlives_the_process_it_was_found_in: python3's ssl maps no libssl ({targets:?})"
+            );
+            return;
+        };
+        assert!(
+            !t.path.exists(),
+            "{} still resolves after the process exited",
+            t.path.display()
+        );
+        assert_eq!(defined_funcs(&t.fd_path()), Some([true; 4]));
     }
 }

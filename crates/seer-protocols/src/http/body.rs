@@ -47,8 +47,14 @@ fn media_type(v: &str) -> &str {
 
 /// Pixie's response filter: `Content-Type` contains `json` or `text/`.
 fn is_text(v: &str) -> bool {
-    let v = v.to_ascii_lowercase();
-    v.contains("json") || v.contains("text/")
+    contains_ci(v, "json") || contains_ci(v, "text/")
+}
+
+/// `hay` contains the ASCII `needle`, ignoring ASCII case.
+pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The displayed body and whether it was cut.
@@ -118,10 +124,11 @@ mod tests {
     use std::io::Write;
 
     fn head(pairs: &[(&str, &str)]) -> Head {
-        Head {
-            headers: pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
-            ..Head::default()
+        let mut h = Head::default();
+        for (n, v) in pairs {
+            h.push_field(n.as_bytes(), v.as_bytes());
         }
+        h
     }
 
     fn body(data: &[u8]) -> Body {

@@ -3,7 +3,7 @@
 //! It reads from the front of a direction's unparsed bytes and reports how many it consumed; an
 //! incomplete size or trailer line stays unconsumed until more bytes arrive.
 
-use super::message::{Body, Invalid};
+use super::message::{Body, Head, Invalid};
 
 /// A chunk-size line longer than this is invalid.
 const MAX_SIZE_LINE: usize = 1024;
@@ -53,7 +53,7 @@ pub(crate) fn decode(
     state: &mut ChunkState,
     data: &[u8],
     body: &mut Body,
-    trailers: &mut Vec<(String, String)>,
+    trailers: &mut Head,
     max_trailer_bytes: usize,
 ) -> Result<(usize, Outcome), Invalid> {
     let mut used = 0;
@@ -129,10 +129,7 @@ pub(crate) fn decode(
                 if name.is_empty() || name.iter().any(|b| b.is_ascii_whitespace()) {
                     return Err(Invalid);
                 }
-                trailers.push((
-                    String::from_utf8_lossy(name).into_owned(),
-                    String::from_utf8_lossy(value.trim_ascii()).into_owned(),
-                ));
+                trailers.push_field(name, value.trim_ascii());
                 *state = ChunkState::Trailers(total);
             }
         }
@@ -143,7 +140,7 @@ pub(crate) fn decode(
 mod tests {
     use super::*;
 
-    type Run = (Result<(usize, Outcome), Invalid>, Body, Vec<(String, String)>);
+    type Run = (Result<(usize, Outcome), Invalid>, Body, Head);
 
     fn run(data: &[u8]) -> Run {
         let mut st = ChunkState::Size;
@@ -151,7 +148,7 @@ mod tests {
             cap: 1024,
             ..Body::default()
         };
-        let mut tr = Vec::new();
+        let mut tr = Head::default();
         let r = decode(&mut st, data, &mut body, &mut tr, 1024);
         (r, body, tr)
     }
@@ -162,7 +159,7 @@ mod tests {
         assert_eq!(r, Ok((44, Outcome::Done)));
         assert_eq!(body.captured, b"Wikipedia");
         assert_eq!(body.size, 9);
-        assert_eq!(tr, vec![("Expires".to_string(), "never".to_string())]);
+        assert_eq!(tr.fields().collect::<Vec<_>>(), vec![("Expires", "never")]);
     }
 
     #[test]

@@ -7,82 +7,152 @@
 //! `max_bytes` drops the members that do not fit and ends with `"[TRUNCATED]":"<n> headers omitted"`,
 //! so the column always parses.
 
-/// Renders headers as a JSON object of at most `max_bytes` bytes (when `max_bytes` ≥ 64).
-pub(crate) fn to_json(headers: &[(String, String)], max_bytes: usize) -> String {
-    let mut sorted: Vec<&(String, String)> = headers.iter().collect();
+/// Renders header fields as a JSON object of at most `max_bytes` bytes (when `max_bytes` ≥ 64).
+pub(crate) fn to_json<'a>(fields: impl Iterator<Item = (&'a str, &'a str)>, max_bytes: usize) -> String {
+    let mut sorted: Vec<(&str, &str)> = fields.collect();
     // Stable: repeated names keep their arrival order.
-    sorted.sort_by(|a, b| ci_cmp(&a.0, &b.0));
+    sorted.sort_by(|a, b| ci_cmp(a.0, b.0));
     const RESERVE: usize = 48;
     let limit = max_bytes.max(RESERVE + 2);
-    let mut out: Vec<u8> = Vec::with_capacity(64 + headers.len() * 48);
-    out.push(b'{');
-    let mut member: Vec<u8> = Vec::with_capacity(128);
+    let wanted: usize = sorted.iter().map(|(n, v)| n.len() + v.len() + 6).sum();
+    let mut out = String::with_capacity((wanted + 2).min(limit));
+    out.push('{');
     let mut omitted = 0usize;
     for (name, value) in sorted {
-        member.clear();
-        push_json_str(&mut member, name);
-        member.push(b':');
-        push_json_str(&mut member, value);
-        let sep = usize::from(out.len() > 1);
-        if omitted == 0 && out.len() + sep + member.len() + 1 + RESERVE <= limit {
-            if sep == 1 {
-                out.push(b',');
-            }
-            out.extend_from_slice(&member);
-        } else {
+        if omitted > 0 {
+            omitted += 1;
+            continue;
+        }
+        let before = out.len();
+        if before > 1 {
+            out.push(',');
+        }
+        push_json_str(&mut out, name);
+        out.push(':');
+        push_json_str(&mut out, value);
+        if out.len() + 1 + RESERVE > limit {
+            out.truncate(before);
             omitted += 1;
         }
     }
     if omitted > 0 {
         if out.len() > 1 {
-            out.push(b',');
+            out.push(',');
         }
-        out.extend_from_slice(format!("\"[TRUNCATED]\":\"{omitted} headers omitted\"").as_bytes());
+        out.push_str(&format!("\"[TRUNCATED]\":\"{omitted} headers omitted\""));
     }
-    out.push(b'}');
-    // Escaped valid UTF-8 stays valid UTF-8.
-    String::from_utf8(out).unwrap_or_else(|_| "{}".to_string())
+    out.push('}');
+    out
 }
 
 /// ASCII case-insensitive ordering of header names.
 fn ci_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
-/// Appends `s` as a JSON string literal (serde_json's escaping, no intermediate value).
-fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    if serde_json::to_writer(&mut *out, s).is_err() {
-        // Writing a &str into a Vec cannot fail; keep the output well-formed regardless.
-        out.extend_from_slice(b"\"\"");
+/// Appends `s` as a JSON string literal (serde_json's escapes). Runs that need no escape are
+/// found eight bytes at a time and copied whole; every byte that needs an escape is ASCII, so a
+/// run never ends inside a character.
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut rest = s;
+    while let Some(i) = first_escape(rest.as_bytes()) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let b = rest.as_bytes().get(i).copied().unwrap_or_default();
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => out.push_str(&format!("\\u{b:04x}")),
+        }
+        rest = rest.get(i + 1..).unwrap_or_default();
     }
+    out.push_str(rest);
+    out.push('"');
+}
+
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Index of the first byte of `b` that JSON must escape.
+fn first_escape(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    // Some byte of `w` is below `n` (n ≤ 128) / equal to `c`, tested on all eight at once.
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH != 0;
+    let has = |w: u64, c: u8| below(w ^ (ONES * u64::from(c)), 1);
+    let mut at = 0;
+    for chunk in b.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_ne_bytes(word);
+        if below(w, 0x20) || has(w, b'"') || has(w, b'\\') {
+            break;
+        }
+        at += 8;
+    }
+    b.get(at..)?.iter().position(|&c| needs_escape(c)).map(|i| at + i)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    fn h<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        pairs.iter().copied()
     }
 
     #[test]
     fn sorted_case_insensitively_with_repeats() {
         let json = to_json(
-            &h(&[("b", "1"), ("Set-Cookie", "x"), ("a", "\"q\""), ("set-cookie", "y")]),
+            h(&[("b", "1"), ("Set-Cookie", "x"), ("a", "\"q\""), ("set-cookie", "y")]),
             8192,
         );
         assert_eq!(json, r#"{"a":"\"q\"","b":"1","Set-Cookie":"x","set-cookie":"y"}"#);
-        assert_eq!(to_json(&[], 8192), "{}");
+        assert_eq!(to_json(h(&[]), 8192), "{}");
     }
 
     #[test]
     fn cut_output_is_valid_json() {
         let many: Vec<(String, String)> = (0..100).map(|i| (format!("X-H{i:03}"), "v".repeat(50))).collect();
-        let json = to_json(&many, 1024);
+        let json = to_json(many.iter().map(|(n, v)| (n.as_str(), v.as_str())), 1024);
         assert!(json.len() <= 1024, "{}", json.len());
         let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
         assert!(v.get("[TRUNCATED]").is_some());
+    }
+
+    #[test]
+    fn strings_are_escaped_like_serde_json() {
+        let all: String = (0u32..0x80)
+            .filter_map(char::from_u32)
+            .chain("é€😀 \"\\/".chars())
+            .collect();
+        for s in [all.as_str(), "", "plain", "\"", "a\u{1}b"] {
+            let mut out = String::new();
+            push_json_str(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).expect("serialises"), "{s:?}");
+        }
+        // Every position relative to the eight-byte words, every escaped byte, multi-byte neighbours.
+        for len in 0..24 {
+            for at in 0..len {
+                for c in ['"', '\\', '\n', '\u{1f}', '\u{0}', 'é', '\u{7f}'] {
+                    let s: String = (0..len).map(|i| if i == at { c } else { 'a' }).collect();
+                    let mut out = String::new();
+                    push_json_str(&mut out, &s);
+                    assert_eq!(out, serde_json::to_string(&s).expect("serialises"), "{s:?}");
+                }
+            }
+        }
     }
 }

@@ -9,47 +9,150 @@ const MAX_HEADERS: usize = 128;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Invalid;
 
+/// Byte range of a piece of [`Head::text`].
+type Span = (u32, u32);
+
 /// Start line and header fields of a message.
+///
+/// Every piece (method, target, reason, field names and values) lives in one string, `text`,
+/// with spans into it: two allocations per head instead of two per field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Head {
     pub(crate) minor_version: u8,
-    pub(crate) method: String,
-    pub(crate) path: String,
     pub(crate) status: u16,
-    pub(crate) reason: String,
+    text: String,
+    method: Span,
+    path: Span,
+    reason: Span,
     /// Fields in arrival order (name as sent, value lossily decoded), trailers appended.
-    pub(crate) headers: Vec<(String, String)>,
+    fields: Vec<(Span, Span)>,
 }
 
 impl Head {
+    fn piece(&self, (from, to): Span) -> &str {
+        self.text.get(from as usize..to as usize).unwrap_or_default()
+    }
+
+    /// A piece as bytes: no character-boundary checks, for name comparisons.
+    fn bytes(&self, (from, to): Span) -> &[u8] {
+        self.text.as_bytes().get(from as usize..to as usize).unwrap_or_default()
+    }
+
+    /// Spans of the values of the fields named `name` (ASCII case-insensitive).
+    fn values_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Span> + 'a {
+        self.fields
+            .iter()
+            .filter(move |&&(n, _)| self.bytes(n).eq_ignore_ascii_case(name.as_bytes()))
+            .map(|&(_, v)| v)
+    }
+
+    /// Appends `bytes` (lossily decoded) to the text; its span.
+    fn push(&mut self, bytes: &[u8]) -> Span {
+        let from = self.text.len();
+        match std::str::from_utf8(bytes) {
+            Ok(s) => self.text.push_str(s),
+            Err(_) => self.text.push_str(&String::from_utf8_lossy(bytes)),
+        }
+        (span_end(from), span_end(self.text.len()))
+    }
+
+    /// Request method (empty for responses).
+    pub(crate) fn method(&self) -> &str {
+        self.piece(self.method)
+    }
+
+    /// Request target as sent (empty for responses).
+    pub(crate) fn path(&self) -> &str {
+        self.piece(self.path)
+    }
+
+    /// Reason phrase (empty for requests).
+    pub(crate) fn reason(&self) -> &str {
+        self.piece(self.reason)
+    }
+
+    /// Appends a header field (a trailer, after the body).
+    pub(crate) fn push_field(&mut self, name: &[u8], value: &[u8]) {
+        let n = self.push(name);
+        let v = self.push(value);
+        self.fields.push((n, v));
+    }
+
+    /// Header fields in arrival order.
+    pub(crate) fn fields(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.fields.iter().map(|&(n, v)| (self.piece(n), self.piece(v)))
+    }
+
     /// First value of a header, by case-insensitive name.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.values_of(name).next().map(|v| self.piece(v))
     }
 
     /// Every value of a header, by case-insensitive name.
     pub(crate) fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers
-            .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.values_of(name).map(|v| self.piece(v))
     }
 
     /// `true` for 1xx responses other than `101 Switching Protocols` (skipped by the stitcher).
     pub(crate) fn is_interim(&self) -> bool {
         (100..200).contains(&self.status) && self.status != 101
     }
+
+    /// Approximate heap bytes held.
+    pub(crate) fn held_bytes(&self) -> usize {
+        self.text.capacity() + self.fields.capacity() * std::mem::size_of::<(Span, Span)>()
+    }
+
+    /// A head with these pieces (start line and fields, all sub-slices of `raw`), as
+    /// [`parse_head`] builds it. A valid UTF-8 head (the usual case) is copied once and the pieces
+    /// point into the copy; otherwise each piece is decoded lossily on its own.
+    fn build<'h>(
+        minor_version: u8,
+        status: u16,
+        raw: &'h [u8],
+        start: [&'h [u8]; 3],
+        fields: impl ExactSizeIterator<Item = (&'h [u8], &'h [u8])> + Clone,
+    ) -> Self {
+        let mut h = Head {
+            minor_version,
+            status,
+            ..Head::default()
+        };
+        if let Ok(text) = std::str::from_utf8(raw) {
+            let at = |piece: &[u8]| -> Option<Span> {
+                if piece.is_empty() {
+                    return Some((0, 0));
+                }
+                let from = (piece.as_ptr() as usize).checked_sub(raw.as_ptr() as usize)?;
+                let to = from.checked_add(piece.len()).filter(|&to| to <= raw.len())?;
+                Some((span_end(from), span_end(to)))
+            };
+            let spans: Option<Vec<(Span, Span)>> = fields.clone().map(|(n, v)| Some((at(n)?, at(v)?))).collect();
+            if let (Some(m), Some(p), Some(r), Some(spans)) = (at(start[0]), at(start[1]), at(start[2]), spans) {
+                h.text = text.to_owned();
+                (h.method, h.path, h.reason, h.fields) = (m, p, r, spans);
+                return h;
+            }
+        }
+        let [method, path, reason] = start;
+        h.fields.reserve_exact(fields.len());
+        h.method = h.push(method);
+        h.path = h.push(path);
+        h.reason = h.push(reason);
+        for (n, v) in fields {
+            h.push_field(n, v);
+        }
+        h
+    }
 }
 
-fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+/// Heads are capped far below 4 GiB; a span end never saturates in practice.
+fn span_end(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn headers_of(hs: &[httparse::Header<'_>]) -> Vec<(String, String)> {
-    hs.iter().map(|h| (h.name.to_string(), lossy(h.value))).collect()
+fn fields_of<'h>(hs: &'h [httparse::Header<'h>]) -> impl ExactSizeIterator<Item = (&'h [u8], &'h [u8])> + Clone {
+    hs.iter().map(|h| (h.name.as_bytes(), h.value))
 }
 
 /// Parses a complete head (`data` ends with the empty line). `Err` if it is not a valid head.
@@ -59,13 +162,17 @@ pub(crate) fn parse_head(kind: MessageKind, data: &[u8]) -> Result<Head, Invalid
         MessageKind::Request => {
             let mut req = httparse::Request::new(&mut hs);
             match req.parse(data) {
-                Ok(httparse::Status::Complete(_)) => Ok(Head {
-                    minor_version: req.version.unwrap_or(1),
-                    method: req.method.unwrap_or_default().to_string(),
-                    path: req.path.unwrap_or_default().to_string(),
-                    headers: headers_of(req.headers),
-                    ..Head::default()
-                }),
+                Ok(httparse::Status::Complete(_)) => Ok(Head::build(
+                    req.version.unwrap_or(1),
+                    0,
+                    data,
+                    [
+                        req.method.unwrap_or_default().as_bytes(),
+                        req.path.unwrap_or_default().as_bytes(),
+                        b"",
+                    ],
+                    fields_of(req.headers),
+                )),
                 _ => Err(Invalid),
             }
         }
@@ -75,13 +182,13 @@ pub(crate) fn parse_head(kind: MessageKind, data: &[u8]) -> Result<Head, Invalid
             cfg.allow_spaces_after_header_name_in_responses(true)
                 .allow_obsolete_multiline_headers_in_responses(true);
             match cfg.parse_response(&mut resp, data) {
-                Ok(httparse::Status::Complete(_)) => Ok(Head {
-                    minor_version: resp.version.unwrap_or(1),
-                    status: resp.code.unwrap_or_default(),
-                    reason: resp.reason.unwrap_or_default().to_string(),
-                    headers: headers_of(resp.headers),
-                    ..Head::default()
-                }),
+                Ok(httparse::Status::Complete(_)) => Ok(Head::build(
+                    resp.version.unwrap_or(1),
+                    resp.code.unwrap_or_default(),
+                    data,
+                    [b"", b"", resp.reason.unwrap_or_default().as_bytes()],
+                    fields_of(resp.headers),
+                )),
                 _ => Err(Invalid),
             }
         }
@@ -246,8 +353,7 @@ pub(crate) struct Message {
 impl Message {
     /// Approximate heap bytes held.
     pub(crate) fn held_bytes(&self) -> usize {
-        let h: usize = self.head.headers.iter().map(|(n, v)| n.len() + v.len() + 48).sum();
-        std::mem::size_of::<Self>() + h + self.head.path.len() + self.head.method.len() + self.body.captured.capacity()
+        std::mem::size_of::<Self>() + self.head.held_bytes() + self.body.captured.capacity()
     }
 }
 
@@ -262,6 +368,20 @@ mod tests {
             MessageKind::Request
         };
         parse_head(kind, raw.as_bytes()).expect("valid head")
+    }
+
+    #[test]
+    fn pieces_of_valid_and_invalid_utf8_heads() {
+        let h = head("POST /a?b=1 HTTP/1.1\r\nHost: x\r\nX-Two:  v  w \r\n\r\n");
+        assert_eq!((h.method(), h.path(), h.reason()), ("POST", "/a?b=1", ""));
+        assert_eq!(h.fields().collect::<Vec<_>>(), vec![("Host", "x"), ("X-Two", "v  w")]);
+        let raw = b"HTTP/1.1 404 Nicht da\r\nX-Bin: a\xfeb\r\nServer: s\r\n\r\n";
+        let mut h = parse_head(MessageKind::Response, raw).expect("valid head");
+        assert_eq!((h.status, h.reason()), (404, "Nicht da"));
+        assert_eq!(h.get("x-bin"), Some("a\u{fffd}b"));
+        assert_eq!(h.get("SERVER"), Some("s"));
+        h.push_field(b"Expires", b"never");
+        assert_eq!(h.all("expires").collect::<Vec<_>>(), vec!["never"]);
     }
 
     #[test]

@@ -217,14 +217,14 @@ impl DirState {
                 cx.pending.pop_front();
             }
             cx.pending.push_back(RequestFacts {
-                head: head.method.eq_ignore_ascii_case("HEAD"),
-                connect: head.method.eq_ignore_ascii_case("CONNECT"),
+                head: head.method().eq_ignore_ascii_case("HEAD"),
+                connect: head.method().eq_ignore_ascii_case("CONNECT"),
             });
         }
         let start_abs = self.stream.abs_pos();
         let tunnel = kind == MessageKind::Response
             && (head.status == 101 || (facts.connect && (200..300).contains(&head.status)));
-        let mut p = Box::new(Partial {
+        let mut p = Partial {
             kind,
             body: Body::for_head(&head, cx.cfg),
             head,
@@ -234,20 +234,20 @@ impl DirState {
             wire_bytes: end as u64,
             after_gap: std::mem::take(&mut self.after_gap),
             tunnel,
-        });
+        };
         self.stream.consume(end);
         self.head_scan = 0;
         self.at_boundary = false;
         p.framing = match framing {
             Framing::None => {
-                self.finish(cx, *p);
+                self.finish(cx, p);
                 return true;
             }
             Framing::Length(n) => BodyFraming::Length(n),
             Framing::Chunked => BodyFraming::Chunked(ChunkState::Size),
             Framing::UntilClose => BodyFraming::UntilClose,
         };
-        self.partial = Some(p);
+        self.partial = Some(Box::new(p));
         true
     }
 
@@ -278,7 +278,7 @@ impl DirState {
                 (take, *left == 0)
             }
             BodyFraming::Chunked(st) => {
-                match chunked::decode(st, data, &mut p.body, &mut p.head.headers, cx.cfg.max_head_bytes) {
+                match chunked::decode(st, data, &mut p.body, &mut p.head, cx.cfg.max_head_bytes) {
                     Ok((used, outcome)) => (used, outcome == Outcome::Done),
                     Err(_) => {
                         self.error(cx);

@@ -178,9 +178,9 @@ fn record(
     let (req_body, req_cut) = body::render(MessageKind::Request, &req.head, &req.body, cfg.max_body_bytes);
     let (resp_body, resp_cut) = body::render(MessageKind::Response, &resp.head, &resp.body, cfg.max_body_bytes);
     stats.truncated += u64::from(req_cut) + u64::from(resp_cut);
-    let content_type = match resp.head.get("content-type").map(str::to_ascii_lowercase) {
-        Some(ct) if ct.trim_start().starts_with("application/grpc") => 2,
-        Some(ct) if ct.contains("json") => 1,
+    let content_type = match resp.head.get("content-type").map(str::trim_start) {
+        Some(ct) if ct.get(..16).is_some_and(|p| p.eq_ignore_ascii_case("application/grpc")) => 2,
+        Some(ct) if body::contains_ci(ct, "json") => 1,
         _ => 0,
     };
     let i64_of = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
@@ -189,14 +189,14 @@ fn record(
         major_version: 1,
         minor_version: i64::from(resp.head.minor_version),
         content_type,
-        req_headers: headers::to_json(&req.head.headers, cfg.max_header_bytes),
-        req_method: req.head.method,
-        req_path: req.head.path,
+        req_headers: headers::to_json(req.head.fields(), cfg.max_header_bytes),
+        req_method: req.head.method().to_owned(),
+        req_path: req.head.path().to_owned(),
         req_body,
         req_body_size: i64_of(req.body.size),
-        resp_headers: headers::to_json(&resp.head.headers, cfg.max_header_bytes),
+        resp_headers: headers::to_json(resp.head.fields(), cfg.max_header_bytes),
         resp_status: i64::from(resp.head.status),
-        resp_message: resp.head.reason,
+        resp_message: resp.head.reason().to_owned(),
         resp_body,
         resp_body_size: i64_of(resp.body.size),
     }

@@ -30,6 +30,8 @@ pub struct PgsqlSession {
     reqs: VecDeque<Frame>,
     resps: VecDeque<Frame>,
     queued_bytes: [usize; 2],
+    /// Frames were queued since the last poll.
+    unpolled: bool,
     row_run: usize,
     state: State,
     stats: SessionStats,
@@ -53,6 +55,7 @@ impl PgsqlSession {
             reqs: VecDeque::new(),
             resps: VecDeque::new(),
             queued_bytes: [0; 2],
+            unpolled: false,
             row_run: 0,
             state,
             stats: SessionStats::default(),
@@ -131,6 +134,7 @@ impl PgsqlSession {
         }
         self.queued_bytes[0] += f.held();
         self.reqs.push_back(f);
+        self.unpolled = true;
     }
 
     fn push_resp(&mut self, f: Frame) {
@@ -151,7 +155,7 @@ impl PgsqlSession {
         } else {
             self.row_run = 0;
         }
-        let cap = self.cfg.max_pending_messages.saturating_mul(8).max(8);
+        let cap = self.resp_cap();
         while !self.resps.is_empty()
             && (self.resps.len() >= cap || self.queued_bytes[1] + f.held() > self.cfg.max_buffer_bytes)
         {
@@ -160,6 +164,20 @@ impl PgsqlSession {
         }
         self.queued_bytes[1] += f.held();
         self.resps.push_back(f);
+        self.unpolled = true;
+    }
+
+    /// Response frames queued at most (a request is answered by several).
+    fn resp_cap(&self) -> usize {
+        self.cfg.max_pending_messages.saturating_mul(8).max(8)
+    }
+
+    /// A queue holds half its bound (count or bytes).
+    fn backlogged(&self) -> bool {
+        let half_bytes = self.cfg.max_buffer_bytes / 2;
+        self.reqs.len() >= self.cfg.max_pending_messages / 2
+            || self.resps.len() >= self.resp_cap() / 2
+            || self.queued_bytes.iter().any(|&b| b >= half_bytes)
     }
 
     fn pop_req(&mut self) -> Option<Frame> {
@@ -314,6 +332,7 @@ impl Session for PgsqlSession {
         }
         self.stitch(meta, out);
         self.expire(now_ns);
+        self.unpolled = false;
     }
 
     fn close(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
@@ -333,6 +352,10 @@ impl Session for PgsqlSession {
 
     fn wants_data(&self) -> bool {
         !self.state.encrypted
+    }
+
+    fn wants_poll(&self) -> bool {
+        self.unpolled && self.backlogged()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use seer_protocols::mysql::{Mysql, MysqlRecord, MysqlWriter};
 use seer_protocols::pgsql::{Pgsql, PgsqlRecord, PgsqlWriter};
-use seer_protocols::{ChunkMeta, Direction, Protocol, ProtocolConfig, Session, TableWriter, TraceRole};
+use seer_protocols::{ChunkMeta, Direction, Protocol, ProtocolConfig, Session, TraceRole};
 
 const IN: Direction = Direction::Ingress;
 const OUT: Direction = Direction::Egress;
@@ -399,44 +399,4 @@ fn mutated_fixtures_keep_the_invariants() {
             }
         }
     }
-}
-
-/// Feeds `events` as the socket tracer does with a backlog (one drain holding all of them): no
-/// poll between chunks unless the session asks for one, then one poll at the flush.
-fn backlog_then_flush(s: &mut dyn Session, events: &[(Direction, u64, Vec<u8>)], w: &mut dyn TableWriter) {
-    let meta = seer_protocols::fuzz::test_meta(TraceRole::Server);
-    let mut last = 0;
-    for (d, ts, data) in events {
-        s.feed(*d, ChunkMeta::at(*ts), data);
-        if s.wants_poll() {
-            s.poll(&meta, *ts, w);
-        }
-        last = *ts;
-    }
-    s.poll(&meta, last + 1, w);
-}
-
-/// The overhead harness's loss (`pgbench -S`, ~30% of statements recorded): 3000 simple queries
-/// of one connection between two polls, more than `max_pending_messages` (1024). Requests beyond
-/// the bound pushed the oldest out unanswered, and their answers were then dropped as orphans.
-#[test]
-fn pgsql_a_backlog_beyond_the_queue_bound_loses_no_statement() {
-    let mut s = Pgsql.new_session(TraceRole::Server, &ProtocolConfig::default());
-    let mut events = Vec::new();
-    for i in 0..3000u64 {
-        let q = format!("SELECT abalance FROM pgbench_accounts WHERE aid = {i};\0");
-        events.push((IN, 10 * i + 1, pg(b'Q', q.as_bytes())));
-        events.push((OUT, 10 * i + 2, query_answer("SELECT 1", &["0"])));
-    }
-    let mut w = PgsqlWriter::new();
-    backlog_then_flush(s.as_mut(), &events, &mut w);
-    let rows = w.take_rows();
-    let st = s.stats();
-    assert_eq!(rows.len(), 3000, "{st:?}");
-    assert_eq!((st.unmatched_requests, st.unmatched_responses), (0, 0));
-    assert!(rows.iter().all(|r| r.resp == "v\n0\nSELECT 1"), "{:?}", rows.first());
-    assert_eq!(
-        rows[2999].req,
-        "SELECT abalance FROM pgbench_accounts WHERE aid = 2999;"
-    );
 }

@@ -19,6 +19,14 @@ use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStat
 /// DataRow payload bytes kept per run of rows; further rows are counted, not kept.
 const ROW_RUN_BYTES: usize = 8 * MAX_TEXT;
 
+/// CopyData, CopyDone, CopyFail (either side): the stream of a `COPY`, which answers nothing and
+/// is answered by nothing (the Query that started it is answered by the CommandComplete and
+/// ReadyForQuery after it). They are not queued: a big `COPY` would push its Query (or its answer)
+/// out of the bounded queue.
+fn copy_stream(tag: u8) -> bool {
+    matches!(tag, b'd' | b'c' | b'f')
+}
+
 /// Parse and stitch state of one PostgreSQL connection.
 #[derive(Debug)]
 pub struct PgsqlSession {
@@ -119,6 +127,9 @@ impl PgsqlSession {
     }
 
     fn push_req(&mut self, f: Frame) {
+        if copy_stream(f.tag) {
+            return;
+        }
         if matches!(f.tag, SSL_REQUEST | GSSENC_REQUEST)
             && let Some(d) = self.dir_of(MessageKind::Response)
             && let Some(p) = self.parsers.get_mut(d.index())
@@ -142,6 +153,9 @@ impl PgsqlSession {
             // Encryption starts right after the answer: the handshake's ciphertext that follows
             // must not reach the parsers (the stitcher records the same when it meets the answer).
             self.state.encrypted = true;
+        }
+        if copy_stream(f.tag) {
+            return;
         }
         if f.tag == b'D' {
             if self.row_run >= ROW_RUN_BYTES

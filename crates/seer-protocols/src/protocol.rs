@@ -88,6 +88,15 @@ pub trait Session: Send {
     fn wants_data(&self) -> bool {
         true
     }
+    /// `true` when messages queued since the last poll have filled a queue of parsed messages to
+    /// half its bound (`max_pending_messages`, `max_buffer_bytes`): the caller should poll now, not
+    /// at its next flush. Stitching happens only in `poll`, so a connection that exchanges more
+    /// messages than the bound between two polls (a fast client, or a tracer that falls behind and
+    /// drains a long backlog at once) would otherwise lose its oldest requests at the bound, and
+    /// with them the responses that answer them.
+    fn wants_poll(&self) -> bool {
+        false
+    }
 }
 
 /// Accumulates rows for one table.

@@ -400,3 +400,88 @@ fn mutated_fixtures_keep_the_invariants() {
         }
     }
 }
+
+/// `COPY ... FROM STDIN` (as `pgbench -i` loads its 100000 accounts): the client streams CopyData
+/// messages, more than `max_pending_messages`, before the server answers the Query. They answer
+/// nothing and must not push the Query out of the queue.
+#[test]
+fn pgsql_copy_from_stdin_is_one_row() {
+    let mut s = Pgsql.new_session(TraceRole::Server, &ProtocolConfig::default());
+    let mut events = vec![
+        (IN, 1, pg(b'Q', b"copy t from stdin\0")),
+        (OUT, 2, pg(b'G', &[0, 0, 1, 0, 0])),
+    ];
+    for i in 0..5000u64 {
+        events.push((IN, 3 + i, pg(b'd', format!("{i}\t0\n").as_bytes())));
+    }
+    let mut tail = pg(b'c', b"");
+    tail.extend(pg(b'Q', b"commit\0"));
+    events.push((IN, 6000, tail));
+    let mut answer = pg(b'C', b"COPY 5000\0");
+    answer.extend(pg(b'Z', b"T"));
+    answer.extend(query_answer("COMMIT", &[]));
+    events.push((OUT, 6001, answer));
+    let rows = pg_run(s.as_mut(), &events);
+    let got: Vec<(&str, &str)> = rows.iter().map(|r| (r.req.as_str(), r.resp.as_str())).collect();
+    assert_eq!(got, vec![("copy t from stdin", "COPY 5000"), ("commit", "COMMIT")]);
+    let st = s.stats();
+    assert_eq!((st.unmatched_requests, st.unmatched_responses), (0, 0), "{st:?}");
+}
+
+/// `COPY ... TO STDOUT`: the server streams CopyData messages, more than the response queue takes,
+/// before CommandComplete: one row, nothing counted as unmatched.
+#[test]
+fn pgsql_copy_to_stdout_is_one_row() {
+    let mut s = Pgsql.new_session(TraceRole::Server, &ProtocolConfig::default());
+    let mut answer = pg(b'H', &[0, 0, 1, 0, 0]);
+    for i in 0..20000u64 {
+        answer.extend(pg(b'd', format!("{i}\t0\n").as_bytes()));
+    }
+    answer.extend(pg(b'c', b""));
+    answer.extend(pg(b'C', b"COPY 20000\0"));
+    answer.extend(pg(b'Z', b"I"));
+    let events = vec![(IN, 1, pg(b'Q', b"copy t to stdout\0")), (OUT, 2, answer)];
+    let rows = pg_run(s.as_mut(), &events);
+    let got: Vec<(&str, &str)> = rows.iter().map(|r| (r.req.as_str(), r.resp.as_str())).collect();
+    assert_eq!(got, vec![("copy t to stdout", "COPY 20000")]);
+    let st = s.stats();
+    assert_eq!((st.unmatched_requests, st.unmatched_responses), (0, 0), "{st:?}");
+}
+
+/// `COPY ... FROM STDIN` through the extended protocol: the Execute's answer is CopyInResponse,
+/// then (after the client's CopyData and CopyDone) CommandComplete.
+#[test]
+fn pgsql_copy_through_execute_is_one_row() {
+    let mut s = Pgsql.new_session(TraceRole::Server, &ProtocolConfig::default());
+    let mut req = pg(b'P', b"\0copy t from stdin\0\0\0");
+    req.extend(pg(b'B', b"\0\0\0\0\0\0\0\0"));
+    req.extend(pg(b'E', b"\0\0\0\0\0"));
+    req.extend(pg(b'S', b""));
+    let mut first = pg(b'1', b"");
+    first.extend(pg(b'2', b""));
+    first.extend(pg(b'G', &[0, 0, 1, 0, 0]));
+    let mut data = Vec::new();
+    for i in 0..3000u64 {
+        data.extend(pg(b'd', format!("{i}\t0\n").as_bytes()));
+    }
+    data.extend(pg(b'c', b""));
+    let mut end = pg(b'C', b"COPY 3000\0");
+    end.extend(pg(b'Z', b"I"));
+    let events = vec![(IN, 1, req), (OUT, 2, first), (IN, 3, data), (OUT, 4, end)];
+    let rows = pg_run(s.as_mut(), &events);
+    let got: Vec<(&str, &str)> = rows.iter().map(|r| (r.req_cmd.as_str(), r.resp.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Parse", "PARSE COMPLETE"),
+            ("Bind", "BIND COMPLETE"),
+            ("Execute", "COPY 3000")
+        ]
+    );
+    let st = s.stats();
+    assert_eq!(
+        (st.unmatched_requests, st.unmatched_responses, st.parse_errors),
+        (0, 0, 0),
+        "{st:?}"
+    );
+}

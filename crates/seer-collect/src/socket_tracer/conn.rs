@@ -250,6 +250,11 @@ impl Conn {
         }
     }
 
+    /// The session's queues are filling up between flushes (see [`Session::wants_poll`]).
+    pub fn wants_poll(&self) -> bool {
+        matches!(&self.proto, ProtoState::Known { session, .. } if session.wants_poll())
+    }
+
     /// The connection closed: flush the session.
     pub fn close(&mut self, wr: u64, rd: u64, now_wall_ns: u64, writers: &mut Writers) {
         self.bytes[0] = self.bytes[0].max(wr);

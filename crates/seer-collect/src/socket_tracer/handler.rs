@@ -198,6 +198,11 @@ impl SocketEventHandler for Handler {
                     c.disabled = true;
                     self.to_disable.push(d.key);
                 }
+                // Stitch now rather than at the next flush when the session's queues fill up: a
+                // drain can hold more of one connection's messages than they take.
+                if c.wants_poll() {
+                    c.poll(wall, &mut self.writers);
+                }
             }
             SocketEvent::Exec(_) => {}
             SocketEvent::Close(cl) => {

@@ -80,6 +80,8 @@ pub struct DnsSession {
     framers: [Framer; 2],
     queries: VecDeque<Parsed>,
     responses: VecDeque<Parsed>,
+    /// Messages were queued since the last poll.
+    unpolled: bool,
     stats: SessionStats,
 }
 
@@ -92,6 +94,7 @@ impl DnsSession {
             framers: [Framer::default(), Framer::default()],
             queries: VecDeque::new(),
             responses: VecDeque::new(),
+            unpolled: false,
             stats: SessionStats::default(),
         }
     }
@@ -111,6 +114,7 @@ impl DnsSession {
                         (&mut self.queries, MessageKind::Request)
                     };
                     queue.push_back(p);
+                    self.unpolled = true;
                     if queue.len() > self.cfg.max_pending_messages.max(1) {
                         queue.pop_front();
                         self.count_unmatched(kind);
@@ -201,6 +205,7 @@ impl Session for DnsSession {
     fn poll(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
         self.stitch(meta, out);
         self.expire(now_ns);
+        self.unpolled = false;
     }
 
     fn close(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
@@ -222,5 +227,10 @@ impl Session for DnsSession {
 
     fn stats(&self) -> SessionStats {
         self.stats
+    }
+
+    fn wants_poll(&self) -> bool {
+        let half = self.cfg.max_pending_messages.max(1) / 2;
+        self.unpolled && (self.queries.len() >= half || self.responses.len() >= half)
     }
 }

@@ -25,6 +25,8 @@ pub struct HttpSession {
     dirs: [DirState; 2],
     pending: VecDeque<RequestFacts>,
     tunnel: bool,
+    /// Messages each direction's queue held when the last poll ended.
+    queued_at_poll: [usize; 2],
     stats: SessionStats,
 }
 
@@ -49,6 +51,7 @@ impl HttpSession {
             dirs,
             pending: VecDeque::new(),
             tunnel: false,
+            queued_at_poll: [0; 2],
             stats: SessionStats::default(),
         }
     }
@@ -239,6 +242,9 @@ impl Session for HttpSession {
         self.advance_all(true);
         self.stitch(meta, out);
         self.expire(now_ns);
+        for (at, ds) in self.queued_at_poll.iter_mut().zip(&self.dirs) {
+            *at = ds.queue.len();
+        }
     }
 
     fn close(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
@@ -264,6 +270,14 @@ impl Session for HttpSession {
 
     fn stats(&self) -> SessionStats {
         self.stats
+    }
+
+    fn wants_poll(&self) -> bool {
+        let half = self.cfg.max_pending_messages / 2;
+        self.dirs
+            .iter()
+            .zip(self.queued_at_poll)
+            .any(|(ds, at)| ds.queue.len() >= half && ds.queue.len() > at)
     }
 
     fn wants_data(&self) -> bool {

@@ -28,6 +28,8 @@ pub struct MysqlSession {
     reqs: VecDeque<Packet>,
     resps: VecDeque<Packet>,
     queued_bytes: [usize; 2],
+    /// Packets were queued since the last poll.
+    unpolled: bool,
     /// Between the server greeting and the end of authentication.
     handshake: bool,
     encrypted: bool,
@@ -52,6 +54,7 @@ impl MysqlSession {
             reqs: VecDeque::new(),
             resps: VecDeque::new(),
             queued_bytes: [0; 2],
+            unpolled: false,
             handshake: false,
             encrypted: false,
             stats: SessionStats::default(),
@@ -125,6 +128,7 @@ impl MysqlSession {
         }
         self.queued_bytes[0] += p.held();
         self.reqs.push_back(p);
+        self.unpolled = true;
     }
 
     fn push_resp(&mut self, p: Packet) {
@@ -138,7 +142,7 @@ impl MysqlSession {
             }
             return;
         }
-        let cap = self.cfg.max_pending_messages.saturating_mul(8).max(8);
+        let cap = self.resp_cap();
         while !self.resps.is_empty()
             && (self.resps.len() >= cap || self.queued_bytes[1] + p.held() > self.cfg.max_buffer_bytes)
         {
@@ -147,6 +151,20 @@ impl MysqlSession {
         }
         self.queued_bytes[1] += p.held();
         self.resps.push_back(p);
+        self.unpolled = true;
+    }
+
+    /// Response packets queued at most (a result set is many).
+    fn resp_cap(&self) -> usize {
+        self.cfg.max_pending_messages.saturating_mul(8).max(8)
+    }
+
+    /// A queue holds half its bound (count or bytes).
+    fn backlogged(&self) -> bool {
+        let half_bytes = self.cfg.max_buffer_bytes / 2;
+        self.reqs.len() >= self.cfg.max_pending_messages / 2
+            || self.resps.len() >= self.resp_cap() / 2
+            || self.queued_bytes.iter().any(|&b| b >= half_bytes)
     }
 
     fn pop_req(&mut self) -> Option<Packet> {
@@ -305,6 +323,7 @@ impl Session for MysqlSession {
         }
         self.stitch(meta, out, false);
         self.expire(now_ns);
+        self.unpolled = false;
     }
 
     fn close(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
@@ -329,5 +348,9 @@ impl Session for MysqlSession {
 
     fn wants_data(&self) -> bool {
         !self.encrypted
+    }
+
+    fn wants_poll(&self) -> bool {
+        self.unpolled && self.backlogged()
     }
 }

@@ -19,6 +19,14 @@ use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStat
 /// DataRow payload bytes kept per run of rows; further rows are counted, not kept.
 const ROW_RUN_BYTES: usize = 8 * MAX_TEXT;
 
+/// CopyData, CopyDone, CopyFail (either side): the stream of a `COPY`, which answers nothing and
+/// is answered by nothing (the Query that started it is answered by the CommandComplete and
+/// ReadyForQuery after it). They are not queued: a big `COPY` would push its Query (or its answer)
+/// out of the bounded queue.
+fn copy_stream(tag: u8) -> bool {
+    matches!(tag, b'd' | b'c' | b'f')
+}
+
 /// Parse and stitch state of one PostgreSQL connection.
 #[derive(Debug)]
 pub struct PgsqlSession {
@@ -30,6 +38,8 @@ pub struct PgsqlSession {
     reqs: VecDeque<Frame>,
     resps: VecDeque<Frame>,
     queued_bytes: [usize; 2],
+    /// Frames were queued since the last poll.
+    unpolled: bool,
     row_run: usize,
     state: State,
     stats: SessionStats,
@@ -53,6 +63,7 @@ impl PgsqlSession {
             reqs: VecDeque::new(),
             resps: VecDeque::new(),
             queued_bytes: [0; 2],
+            unpolled: false,
             row_run: 0,
             state,
             stats: SessionStats::default(),
@@ -116,6 +127,9 @@ impl PgsqlSession {
     }
 
     fn push_req(&mut self, f: Frame) {
+        if copy_stream(f.tag) {
+            return;
+        }
         if matches!(f.tag, SSL_REQUEST | GSSENC_REQUEST)
             && let Some(d) = self.dir_of(MessageKind::Response)
             && let Some(p) = self.parsers.get_mut(d.index())
@@ -131,6 +145,7 @@ impl PgsqlSession {
         }
         self.queued_bytes[0] += f.held();
         self.reqs.push_back(f);
+        self.unpolled = true;
     }
 
     fn push_resp(&mut self, f: Frame) {
@@ -138,6 +153,9 @@ impl PgsqlSession {
             // Encryption starts right after the answer: the handshake's ciphertext that follows
             // must not reach the parsers (the stitcher records the same when it meets the answer).
             self.state.encrypted = true;
+        }
+        if copy_stream(f.tag) {
+            return;
         }
         if f.tag == b'D' {
             if self.row_run >= ROW_RUN_BYTES
@@ -151,7 +169,7 @@ impl PgsqlSession {
         } else {
             self.row_run = 0;
         }
-        let cap = self.cfg.max_pending_messages.saturating_mul(8).max(8);
+        let cap = self.resp_cap();
         while !self.resps.is_empty()
             && (self.resps.len() >= cap || self.queued_bytes[1] + f.held() > self.cfg.max_buffer_bytes)
         {
@@ -160,6 +178,20 @@ impl PgsqlSession {
         }
         self.queued_bytes[1] += f.held();
         self.resps.push_back(f);
+        self.unpolled = true;
+    }
+
+    /// Response frames queued at most (a request is answered by several).
+    fn resp_cap(&self) -> usize {
+        self.cfg.max_pending_messages.saturating_mul(8).max(8)
+    }
+
+    /// A queue holds half its bound (count or bytes).
+    fn backlogged(&self) -> bool {
+        let half_bytes = self.cfg.max_buffer_bytes / 2;
+        self.reqs.len() >= self.cfg.max_pending_messages / 2
+            || self.resps.len() >= self.resp_cap() / 2
+            || self.queued_bytes.iter().any(|&b| b >= half_bytes)
     }
 
     fn pop_req(&mut self) -> Option<Frame> {
@@ -314,6 +346,7 @@ impl Session for PgsqlSession {
         }
         self.stitch(meta, out);
         self.expire(now_ns);
+        self.unpolled = false;
     }
 
     fn close(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
@@ -333,6 +366,10 @@ impl Session for PgsqlSession {
 
     fn wants_data(&self) -> bool {
         !self.state.encrypted
+    }
+
+    fn wants_poll(&self) -> bool {
+        self.unpolled && self.backlogged()
     }
 }
 

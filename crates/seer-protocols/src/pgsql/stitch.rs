@@ -332,6 +332,9 @@ fn execute(req: &Frame, resps: &VecDeque<Frame>, st: &mut State) -> Outcome {
                 break;
             }
             b'D' => rows = true,
+            // CopyInResponse / CopyOutResponse / CopyBothResponse: a COPY runs; its
+            // CommandComplete ends the answer.
+            b'G' | b'H' | b'W' => rows = true,
             _ => return Outcome::Desync,
         }
     }

@@ -87,6 +87,8 @@ pub struct RedisSession {
     replies: VecDeque<Reply>,
     /// Pushed messages, recorded at the next poll.
     pushes: VecDeque<(Direction, Decoded)>,
+    /// Values were queued since the last poll.
+    unpolled: bool,
     stats: SessionStats,
 }
 
@@ -186,6 +188,7 @@ impl RedisSession {
             requests: VecDeque::new(),
             replies: VecDeque::new(),
             pushes: VecDeque::new(),
+            unpolled: false,
             stats: SessionStats::default(),
         }
     }
@@ -264,6 +267,7 @@ impl RedisSession {
 
     fn take(&mut self, dir: Direction, kind: MessageKind, d: Decoded, after_gap: bool) {
         let max = self.cfg.max_pending_messages.max(1);
+        self.unpolled = true;
         match kind {
             MessageKind::Request => {
                 let args: Vec<String> = d
@@ -499,6 +503,7 @@ impl Session for RedisSession {
     fn poll(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
         self.stitch(meta, out);
         self.expire(now_ns);
+        self.unpolled = false;
     }
 
     fn close(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
@@ -524,5 +529,13 @@ impl Session for RedisSession {
 
     fn stats(&self) -> SessionStats {
         self.stats
+    }
+
+    fn wants_poll(&self) -> bool {
+        let half = self.cfg.max_pending_messages.max(1) / 2;
+        self.unpolled
+            && [self.requests.len(), self.replies.len(), self.pushes.len()]
+                .iter()
+                .any(|&n| n >= half)
     }
 }

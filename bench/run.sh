@@ -12,5 +12,6 @@ mkdir -p bench/results
 cargo bench --locked -p seer-store --bench store -- --noplot "$@"
 cargo bench --locked -p seer-protocols --bench http1 -- --noplot "$@"
 cargo bench --locked -p seer-protocols --bench sql -- --noplot "$@"
+cargo bench --locked -p seer-protocols --bench dns_redis -- --noplot "$@"
 python3 bench/collect_criterion.py "$CARGO_TARGET_DIR/criterion" > bench/results/criterion.json
 cat bench/results/criterion.json bench/results/store_memory.json

@@ -30,6 +30,7 @@ pub mod types;
 
 mod l7;
 mod ordered_json;
+mod sql_common;
 mod stream;
 mod text;
 

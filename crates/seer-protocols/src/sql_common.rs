@@ -138,14 +138,17 @@ impl<M: Queued> Queues<M> {
     }
 
     pub(crate) fn pop_req(&mut self) -> Option<M> {
-        let m = self.reqs.pop_front()?;
-        self.queued_bytes[0] = self.queued_bytes[0].saturating_sub(m.held());
-        Some(m)
+        Self::pop(&mut self.reqs, &mut self.queued_bytes[0])
     }
 
     pub(crate) fn pop_resp(&mut self) -> Option<M> {
-        let m = self.resps.pop_front()?;
-        self.queued_bytes[1] = self.queued_bytes[1].saturating_sub(m.held());
+        Self::pop(&mut self.resps, &mut self.queued_bytes[1])
+    }
+
+    /// The oldest message of `queue`, its bytes taken off `bytes`.
+    fn pop(queue: &mut VecDeque<M>, bytes: &mut usize) -> Option<M> {
+        let m = queue.pop_front()?;
+        *bytes = bytes.saturating_sub(m.held());
         Some(m)
     }
 

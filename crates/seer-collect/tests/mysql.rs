@@ -155,15 +155,9 @@ fn mariadb_text_and_binary_protocol_commands_are_recorded() {
     let (lat, status) = (ints(&b, "latency"), ints(&b, "resp_status"));
     assert!((0..b.num_rows()).all(|i| if status[i] == 1 { lat[i] == 0 } else { lat[i] > 0 }));
     // The mariadb client's own side (client role) has the same five commands.
-    let client_rows: Vec<_> = rows_of(&b)
-        .into_iter()
-        .filter(|r| r.0 == cli_pid && r.1 == CLIENT)
-        .collect();
+    let client_rows = pick(rows_of(&b), &role_rows(&b, cli_pid, CLIENT));
     assert_eq!(client_rows.len(), 5, "{client_rows:#?}");
-    assert!(
-        all_strings(&b).iter().all(|s| !s.contains(PASSWORD)),
-        "password recorded"
-    );
+    assert_not_recorded(&b, PASSWORD);
 }
 
 /// A `mariadb` session opened before the tracer starts: its later queries are still recorded on the

@@ -210,16 +210,10 @@ fn psql_pgbench_and_extended_protocol_queries_are_recorded() {
     // Every request here was answered: latency > 0.
     assert!(ints(&b, "latency").iter().all(|&l| l > 0), "{:?}", ints(&b, "latency"));
     // psql's own side of the connection is traced too (client role).
-    let client_rows: Vec<_> = rows_of(&b)
-        .into_iter()
-        .filter(|r| r.0 == psql_pid && r.1 == CLIENT)
-        .collect();
+    let client_rows = pick(rows_of(&b), &role_rows(&b, psql_pid, CLIENT));
     assert_eq!(client_rows.len(), 5, "{client_rows:#?}");
     // The cleartext password went over the wire; it must not be in any row.
-    assert!(
-        all_strings(&b).iter().all(|s| !s.contains(PASSWORD)),
-        "password recorded"
-    );
+    assert_not_recorded(&b, PASSWORD);
 }
 
 /// A `psql` session opened before the tracer starts: its later queries are still recorded (the
@@ -399,10 +393,7 @@ fn psql_over_tls_is_recorded_as_plaintext() {
         .collect();
     assert_eq!(client, want_client);
     // The password went inside TLS; it must not be in any row.
-    assert!(
-        all_strings(&b).iter().all(|s| !s.contains(PASSWORD)),
-        "password recorded"
-    );
+    assert_not_recorded(&b, PASSWORD);
 }
 
 /// `pgbench` against the test server as `postgres`, panicking unless it succeeds.

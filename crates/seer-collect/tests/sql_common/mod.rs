@@ -278,3 +278,11 @@ pub fn all_strings(batch: &RecordBatch) -> Vec<String> {
     }
     out
 }
+
+/// No string cell of `batch` holds `secret` (a password that went over the wire).
+pub fn assert_not_recorded(batch: &RecordBatch, secret: &str) {
+    assert!(
+        all_strings(batch).iter().all(|s| !s.contains(secret)),
+        "password recorded"
+    );
+}

@@ -7,9 +7,13 @@ use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use seer_api::pb::execute_script_response::Result as Payload;
 use seer_api::pb::seer_service_client::SeerServiceClient;
-use seer_api::pb::{ExecuteScriptRequest, FinalStatus};
+use seer_api::pb::{ExecuteScriptRequest, ExecuteScriptResponse, FinalStatus};
 use seer_broker::Token;
-use tonic::metadata::MetadataValue;
+use tonic::Streaming;
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::Channel;
 
 use crate::ConnectArgs;
 
@@ -38,13 +42,24 @@ pub(crate) fn token(args: &ConnectArgs) -> Result<Token> {
     })
 }
 
-/// Runs `request` and returns every output table and the final status.
-pub(crate) async fn execute(
-    args: &ConnectArgs,
-    request: ExecuteScriptRequest,
-) -> Result<(Vec<ResultTable>, FinalStatus)> {
+/// Sends the bearer token with every call.
+#[derive(Clone)]
+pub(crate) struct Bearer(MetadataValue<Ascii>);
+
+impl Interceptor for Bearer {
+    fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        req.metadata_mut().insert(seer_api::AUTHORIZATION, self.0.clone());
+        Ok(req)
+    }
+}
+
+/// A client of the running `seer up`.
+pub(crate) type Client = SeerServiceClient<InterceptedService<Channel, Bearer>>;
+
+/// Connects to `args.addr` with the token of [`token`].
+pub(crate) async fn connect(args: &ConnectArgs) -> Result<Client> {
     let token = token(args)?;
-    let header: MetadataValue<_> = format!("Bearer {}", token.expose())
+    let header: MetadataValue<Ascii> = format!("Bearer {}", token.expose())
         .parse()
         .context("token is not valid header text")?;
     let channel = tonic::transport::Endpoint::from_shared(args.addr.clone())
@@ -52,14 +67,17 @@ pub(crate) async fn execute(
         .connect()
         .await
         .with_context(|| format!("cannot reach seer at {} (is `seer up` running?)", args.addr))?;
-    let mut client = SeerServiceClient::with_interceptor(channel, move |mut req: tonic::Request<()>| {
-        req.metadata_mut().insert(seer_api::AUTHORIZATION, header.clone());
-        Ok(req)
-    })
-    .max_decoding_message_size(256 << 20);
-    let mut stream = client.execute_script(request).await.map_err(status_error)?.into_inner();
+    Ok(SeerServiceClient::with_interceptor(channel, Bearer(header)).max_decoding_message_size(256 << 20))
+}
+
+/// Reads a result stream (schemas, then batches, then the final status) into tables; `err` turns
+/// a stream error into the error returned.
+pub(crate) async fn read_tables(
+    mut stream: Streaming<ExecuteScriptResponse>,
+    err: fn(tonic::Status) -> anyhow::Error,
+) -> Result<(Vec<ResultTable>, FinalStatus)> {
     let mut tables: Vec<ResultTable> = Vec::new();
-    while let Some(msg) = stream.message().await.map_err(status_error)? {
+    while let Some(msg) = stream.message().await.map_err(err)? {
         match msg.result {
             Some(Payload::Schema(s)) => tables.push(ResultTable {
                 name: s.table_name,
@@ -78,6 +96,16 @@ pub(crate) async fn execute(
         }
     }
     bail!("the server closed the stream without a final status")
+}
+
+/// Runs `request` and returns every output table and the final status.
+pub(crate) async fn execute(
+    args: &ConnectArgs,
+    request: ExecuteScriptRequest,
+) -> Result<(Vec<ResultTable>, FinalStatus)> {
+    let mut client = connect(args).await?;
+    let stream = client.execute_script(request).await.map_err(status_error)?.into_inner();
+    read_tables(stream, status_error).await
 }
 
 fn status_error(s: tonic::Status) -> anyhow::Error {

@@ -10,12 +10,12 @@
 mod bpf_common;
 
 use std::net::{Ipv6Addr, UdpSocket};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use arrow::record_batch::RecordBatch;
 use bpf_common::*;
-use seer_collect::{SocketTracerCollector, SyscallHooks, TracerConfig};
+use seer_collect::{SocketTracerCollector, SyscallHooks};
 use seer_types::tables::DNS_EVENTS;
 use serde_json::Value;
 
@@ -23,12 +23,9 @@ const CLIENT: i64 = 1;
 const SERVER: i64 = 2;
 
 fn tracer(hooks: SyscallHooks) -> SocketTracerCollector {
-    let mut cfg = TracerConfig {
-        flush_interval: Duration::from_millis(200),
-        ..Default::default()
-    };
+    let mut cfg = tracer_config(false);
     cfg.bpf.hooks = hooks;
-    let c = SocketTracerCollector::start(&cfg).expect("socket tracer starts as root");
+    let c = start_tracer(&cfg);
     assert_eq!(c.hooks(), hooks);
     c
 }
@@ -44,45 +41,28 @@ fn free_dns_port() -> u16 {
 }
 
 /// dnsmasq on a free loopback port, killed on drop.
-struct Dnsmasq {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Dnsmasq {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn dnsmasq() -> Dnsmasq {
+fn dnsmasq() -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_dns_port();
-    let child = Command::new("dnsmasq")
-        .args([
-            "--no-daemon",
-            "--no-resolv",
-            "--no-hosts",
-            "--bind-interfaces",
-            "--listen-address=127.0.0.1,::1",
-            &format!("--port={port}"),
-            &format!("--pid-file={}", dir.path().join("pid").display()),
-            "--local=/seer.test/",
-            "--host-record=web.seer.test,10.0.0.7,fd00::7",
-            "--host-record=db.seer.test,10.0.0.8",
-            "--cname=www.seer.test,web.seer.test",
-            "--txt-record=info.seer.test,v=seer1,hello world",
-            "--mx-host=seer.test,mail.seer.test,10",
-            "--srv-host=_redis._tcp.seer.test,db.seer.test,6379,0,5",
-            "--ptr-record=9.0.0.10.in-addr.arpa,nine.seer.test",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dnsmasq must be installed (tools/setup.sh)");
-    let server = Dnsmasq { child, port, _dir: dir };
+    let mut cmd = Command::new("dnsmasq");
+    cmd.args([
+        "--no-daemon",
+        "--no-resolv",
+        "--no-hosts",
+        "--bind-interfaces",
+        "--listen-address=127.0.0.1,::1",
+        &format!("--port={port}"),
+        &format!("--pid-file={}", dir.path().join("pid").display()),
+        "--local=/seer.test/",
+        "--host-record=web.seer.test,10.0.0.7,fd00::7",
+        "--host-record=db.seer.test,10.0.0.8",
+        "--cname=www.seer.test,web.seer.test",
+        "--txt-record=info.seer.test,v=seer1,hello world",
+        "--mx-host=seer.test,mail.seer.test,10",
+        "--srv-host=_redis._tcp.seer.test,db.seer.test,6379,0,5",
+        "--ptr-record=9.0.0.10.in-addr.arpa,nine.seer.test",
+    ]);
+    let server = Server::spawn(&mut cmd, port, Some(dir), "dnsmasq must be installed (tools/setup.sh)");
     // Ready once it answers (this probe runs before tracing starts).
     let start = Instant::now();
     while dig(port, None, &["web.seer.test"]).1.trim() != "10.0.0.7" {
@@ -218,11 +198,6 @@ fn json(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
 }
 
-fn rows_of(b: &RecordBatch, pid: u32, role: i64) -> Vec<usize> {
-    let (p, r) = (pids(b), ints(b, "trace_role"));
-    rows_where(b, |i| p[i] == pid && r[i] == role)
-}
-
 fn summary(b: &RecordBatch) -> Vec<String> {
     let (p, r, q, a) = (
         pids(b),
@@ -259,12 +234,10 @@ fn dig_queries_against_dnsmasq_are_one_row_each() {
         digs.push(pid);
         src_ports.push(src_port);
     }
-    let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
+    let ok = collect_settled(&mut c, &sink, Duration::from_secs(20), |s| {
         let b = s.table(&DNS_EVENTS);
-        digs.iter().all(|&pid| !rows_of(&b, pid, CLIENT).is_empty())
+        digs.iter().all(|&pid| !role_rows(&b, pid, CLIENT).is_empty())
     });
-    std::thread::sleep(Duration::from_millis(700));
-    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
     let b = sink.table(&DNS_EVENTS);
     assert!(ok, "rows missing: {:#?}\nstats {:?}", summary(&b), c.stats());
 
@@ -281,7 +254,7 @@ fn dig_queries_against_dnsmasq_are_one_row_each() {
         ints(&b, "local_port"),
     );
     for ((case, &pid), &src_port) in CASES.iter().zip(&digs).zip(&src_ports) {
-        let rows = rows_of(&b, pid, CLIENT);
+        let rows = role_rows(&b, pid, CLIENT);
         assert_eq!(rows.len(), 1, "{:?}: {:#?}", case.args, summary(&b));
         let i = rows[0];
         let queries = json(&req_b[i]);
@@ -313,7 +286,7 @@ fn dig_queries_against_dnsmasq_are_one_row_each() {
     // The server side: dnsmasq answers UDP queries on one unconnected socket (whose own peer is
     // 0.0.0.0:0: each row's remote is the peer of the query's datagram) and the TCP query on an
     // accepted connection. Every query must be there exactly once, from its dig's source port.
-    let server_rows = rows_of(&b, server.child.id(), SERVER);
+    let server_rows = role_rows(&b, server.pid, SERVER);
     let mut seen: Vec<(String, String, Vec<String>, String, i64)> = server_rows
         .iter()
         .map(|&i| {
@@ -415,13 +388,13 @@ fn unconnected_udp_peers(hooks: SyscallHooks) {
             clients.push((host, api, name, pid, port));
         }
     }
-    let dnsmasq_pid = server.child.id();
+    let dnsmasq_pid = server.pid;
     let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
         let b = s.table(&DNS_EVENTS);
-        let served = rows_of(&b, dnsmasq_pid, SERVER);
+        let served = role_rows(&b, dnsmasq_pid, SERVER);
         let ports = ints(&b, "remote_port");
         clients.iter().all(|&(_, _, _, pid, port)| {
-            !rows_of(&b, pid, CLIENT).is_empty() && served.iter().any(|&i| ports[i] == i64::from(port))
+            !role_rows(&b, pid, CLIENT).is_empty() && served.iter().any(|&i| ports[i] == i64::from(port))
         })
     });
     let b = sink.table(&DNS_EVENTS);
@@ -431,10 +404,10 @@ fn unconnected_udp_peers(hooks: SyscallHooks) {
         ints(&b, "remote_port"),
         strings(&b, "req_body"),
     );
-    let served = rows_of(&b, dnsmasq_pid, SERVER);
+    let served = role_rows(&b, dnsmasq_pid, SERVER);
     for &(host, api, name, pid, port) in &clients {
         // Client side: the socket has no remote; the row names the server the query went to.
-        let rows = rows_of(&b, pid, CLIENT);
+        let rows = role_rows(&b, pid, CLIENT);
         assert_eq!(rows.len(), 1, "{api} {host}: {:#?}", summary(&b));
         let i = rows[0];
         assert_eq!(

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use arrow::record_batch::RecordBatch;
 use bpf_common::*;
-use seer_collect::{SocketTracerCollector, TracerConfig};
+use seer_collect::SocketTracerCollector;
 use seer_types::tables::MYSQL_EVENTS;
 use sql_common::*;
 
@@ -21,12 +21,16 @@ const PASSWORD: &str = "my-Secret-4242";
 const SERVER: i64 = 2;
 const CLIENT: i64 = 1;
 
+/// SQL making the user `app` (password [`PASSWORD`]) with all rights, over TCP and the socket.
+fn app_user() -> String {
+    format!(
+        "CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'; CREATE USER 'app'@'localhost' IDENTIFIED BY '{PASSWORD}';\
+         GRANT ALL ON *.* TO 'app'@'127.0.0.1'; GRANT ALL ON *.* TO 'app'@'localhost';"
+    )
+}
+
 fn tracer() -> SocketTracerCollector {
-    let cfg = TracerConfig {
-        flush_interval: Duration::from_millis(200),
-        ..Default::default()
-    };
-    SocketTracerCollector::start(&cfg).expect("socket tracer starts as root")
+    start_tracer(&tracer_config(false))
 }
 
 /// Rows as (pid, role, req_cmd, req_body, resp_status, resp_body).
@@ -55,9 +59,9 @@ fn mariadb_text_and_binary_protocol_commands_are_recorded() {
     let port = db.port;
     let sock = db.dir.path().join("mysqld.sock");
     let setup = format!(
-        "CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'; CREATE USER 'app'@'localhost' IDENTIFIED BY '{PASSWORD}';\
-         GRANT ALL ON *.* TO 'app'@'127.0.0.1'; GRANT ALL ON *.* TO 'app'@'localhost'; CREATE DATABASE shop;\
-         CREATE TABLE shop.items(id INT PRIMARY KEY, name VARCHAR(20)); INSERT INTO shop.items VALUES (1,'apple'),(2,'pear'),(3,'fig')"
+        "{} CREATE DATABASE shop;\
+         CREATE TABLE shop.items(id INT PRIMARY KEY, name VARCHAR(20)); INSERT INTO shop.items VALUES (1,'apple'),(2,'pear'),(3,'fig')",
+        app_user()
     );
     run_ok(&mut mariadb_socket(&sock, &setup));
 
@@ -94,20 +98,13 @@ fn mariadb_text_and_binary_protocol_commands_are_recorded() {
     );
 
     let server_rows = |b: &RecordBatch| {
-        let ports = ints(b, "local_port");
-        rows_of(b)
-            .into_iter()
-            .enumerate()
-            .filter(|(i, r)| r.0 == db.pid && r.1 == SERVER && ports[*i] == i64::from(port))
-            .map(|(_, r)| r)
-            .collect::<Vec<_>>()
+        let mine = pick(rows_of(b), &port_rows(b, SERVER, port));
+        mine.into_iter().filter(|r| r.0 == db.pid).collect::<Vec<_>>()
     };
     let want = 5 + 10;
-    let ok = collect_until(&mut c, &sink, Duration::from_secs(30), |s| {
+    let ok = collect_settled(&mut c, &sink, Duration::from_secs(30), |s| {
         server_rows(&s.table(&MYSQL_EVENTS)).len() >= want
     });
-    std::thread::sleep(Duration::from_millis(700));
-    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
     let b = sink.table(&MYSQL_EVENTS);
     let rows = server_rows(&b);
     assert!(
@@ -158,63 +155,41 @@ fn mariadb_text_and_binary_protocol_commands_are_recorded() {
     let (lat, status) = (ints(&b, "latency"), ints(&b, "resp_status"));
     assert!((0..b.num_rows()).all(|i| if status[i] == 1 { lat[i] == 0 } else { lat[i] > 0 }));
     // The mariadb client's own side (client role) has the same five commands.
-    let client_rows: Vec<_> = rows_of(&b)
-        .into_iter()
-        .filter(|r| r.0 == cli_pid && r.1 == CLIENT)
-        .collect();
+    let client_rows = pick(rows_of(&b), &role_rows(&b, cli_pid, CLIENT));
     assert_eq!(client_rows.len(), 5, "{client_rows:#?}");
-    assert!(
-        all_strings(&b).iter().all(|s| !s.contains(PASSWORD)),
-        "password recorded"
-    );
+    assert_not_recorded(&b, PASSWORD);
 }
 
 /// A `mariadb` session opened before the tracer starts: its later queries are still recorded on the
 /// client side and the server side (picked up mid-stream, from the next command).
 #[test]
 fn a_session_opened_before_tracing_is_picked_up_mid_stream() {
-    use std::io::{BufRead, BufReader, Write};
     if !bpf_or_skip("a_session_opened_before_tracing_is_picked_up_mid_stream") {
         return;
     }
     let db = mariadb();
     let sock = db.dir.path().join("mysqld.sock");
-    let setup = format!(
-        "CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'; CREATE USER 'app'@'localhost' IDENTIFIED BY '{PASSWORD}';\
-         GRANT ALL ON *.* TO 'app'@'127.0.0.1'; GRANT ALL ON *.* TO 'app'@'localhost';"
+    run_ok(&mut mariadb_socket(&sock, &app_user()));
+    let mut client = LineClient::spawn(
+        Command::new("mariadb")
+            .args([
+                "--no-defaults",
+                "-h127.0.0.1",
+                &format!("-P{}", db.port),
+                "-uapp",
+                &format!("-p{PASSWORD}"),
+            ])
+            .args(["--unbuffered", "-N", "-B"]),
     );
-    run_ok(&mut mariadb_socket(&sock, &setup));
-    let mut child = Command::new("mariadb")
-        .args([
-            "--no-defaults",
-            "-h127.0.0.1",
-            &format!("-P{}", db.port),
-            "-uapp",
-            &format!("-p{PASSWORD}"),
-        ])
-        .args(["--unbuffered", "-N", "-B"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("mariadb client");
-    let client_pid = child.id();
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let mut ask = |sql: &str, want: &str| {
-        writeln!(stdin, "{sql}").expect("write to mariadb");
-        stdin.flush().expect("flush");
-        let line = lines.next().expect("a line").expect("utf8");
-        assert_eq!(line, want);
-    };
-    ask("SELECT 'before';", "before");
+    let client_pid = client.pid();
+    client.ask("SELECT 'before';", "before");
 
     let mut c = tracer();
     let sink = VecSink::default();
     std::thread::sleep(Duration::from_millis(500));
-    ask("SELECT 'after-1';", "after-1");
-    ask("SELECT CONCAT('after-', 2);", "after-2");
-    drop(stdin);
-    let _ = child.wait();
+    client.ask("SELECT 'after-1';", "after-1");
+    client.ask("SELECT CONCAT('after-', 2);", "after-2");
+    client.finish();
 
     let rows_for = |b: &RecordBatch, pid: u32, role: i64| {
         rows_of(b)
@@ -227,8 +202,7 @@ fn a_session_opened_before_tracing_is_picked_up_mid_stream() {
         let b = s.table(&MYSQL_EVENTS);
         rows_for(&b, db.pid, SERVER).len() >= 2 && rows_for(&b, client_pid, CLIENT).len() >= 2
     });
-    std::thread::sleep(Duration::from_millis(500));
-    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
+    settle(&mut c, &sink, Duration::from_millis(500));
     let b = sink.table(&MYSQL_EVENTS);
     let want = vec![
         ("SELECT 'after-1'".to_string(), 2, "Resultset rows = 1".to_string()),

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use arrow::record_batch::RecordBatch;
 use bpf_common::*;
-use seer_collect::{SocketTracerCollector, TracerConfig};
+use seer_collect::SocketTracerCollector;
 use seer_types::tables::PGSQL_EVENTS;
 use sql_common::*;
 
@@ -25,12 +25,7 @@ const CLIENT: i64 = 1;
 fn tracer() -> SocketTracerCollector {
     // Client sides of loopback connections are recorded only on request (PostgreSQL is server-side
     // by default, as in Pixie); these tests check both sides.
-    let cfg = TracerConfig {
-        flush_interval: Duration::from_millis(200),
-        local_clients: true,
-        ..Default::default()
-    };
-    SocketTracerCollector::start(&cfg).expect("socket tracer starts as root")
+    start_tracer(&tracer_config(true))
 }
 
 fn psql(port: u16, args: &[&str]) -> (u32, std::process::Output) {
@@ -126,21 +121,11 @@ fn psql_pgbench_and_extended_protocol_queries_are_recorded() {
             .args([&port.to_string(), "postgres", PASSWORD, "postgres"]),
     );
 
-    let server_rows = |b: &RecordBatch| {
-        let ports = ints(b, "local_port");
-        rows_of(b)
-            .into_iter()
-            .enumerate()
-            .filter(|(i, r)| r.1 == SERVER && ports[*i] == i64::from(port))
-            .map(|(_, r)| r)
-            .collect::<Vec<_>>()
-    };
+    let server_rows = |b: &RecordBatch| pick(rows_of(b), &port_rows(b, SERVER, port));
     let want_server = 5 + (1 + 5 * 3) + 8;
-    let ok = collect_until(&mut c, &sink, Duration::from_secs(30), |s| {
+    let ok = collect_settled(&mut c, &sink, Duration::from_secs(30), |s| {
         server_rows(&s.table(&PGSQL_EVENTS)).len() >= want_server
     });
-    std::thread::sleep(Duration::from_millis(700));
-    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
     let b = sink.table(&PGSQL_EVENTS);
     let rows = server_rows(&b);
     assert!(
@@ -225,79 +210,50 @@ fn psql_pgbench_and_extended_protocol_queries_are_recorded() {
     // Every request here was answered: latency > 0.
     assert!(ints(&b, "latency").iter().all(|&l| l > 0), "{:?}", ints(&b, "latency"));
     // psql's own side of the connection is traced too (client role).
-    let client_rows: Vec<_> = rows_of(&b)
-        .into_iter()
-        .filter(|r| r.0 == psql_pid && r.1 == CLIENT)
-        .collect();
+    let client_rows = pick(rows_of(&b), &role_rows(&b, psql_pid, CLIENT));
     assert_eq!(client_rows.len(), 5, "{client_rows:#?}");
     // The cleartext password went over the wire; it must not be in any row.
-    assert!(
-        all_strings(&b).iter().all(|s| !s.contains(PASSWORD)),
-        "password recorded"
-    );
+    assert_not_recorded(&b, PASSWORD);
 }
 
 /// A `psql` session opened before the tracer starts: its later queries are still recorded (the
 /// connection is picked up mid-stream, from its next Query).
 #[test]
 fn a_session_opened_before_tracing_is_picked_up_mid_stream() {
-    use std::io::{BufRead, BufReader, Write};
     if !bpf_or_skip("a_session_opened_before_tracing_is_picked_up_mid_stream") {
         return;
     }
     let db = postgres(PASSWORD);
-    let mut child = Command::new("psql")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &db.port.to_string(),
-            "-U",
-            "postgres",
-            "-X",
-            "-q",
-            "-A",
-            "-t",
-        ])
-        .env("PGPASSWORD", PASSWORD)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("psql");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let mut ask = |sql: &str, want: &str| {
-        writeln!(stdin, "{sql}").expect("write to psql");
-        stdin.flush().expect("flush");
-        let line = lines.next().expect("a line").expect("utf8");
-        assert_eq!(line, want);
-    };
-    ask("SELECT 'before';", "before");
+    let mut client = LineClient::spawn(
+        Command::new("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &db.port.to_string(),
+                "-U",
+                "postgres",
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+            ])
+            .env("PGPASSWORD", PASSWORD),
+    );
+    client.ask("SELECT 'before';", "before");
 
     let mut c = tracer();
     let sink = VecSink::default();
     std::thread::sleep(Duration::from_millis(500));
-    ask("SELECT 'after-1';", "after-1");
-    ask("SELECT 'after-' || 2;", "after-2");
-    drop(stdin);
-    let _ = child.wait();
+    client.ask("SELECT 'after-1';", "after-1");
+    client.ask("SELECT 'after-' || 2;", "after-2");
+    client.finish();
 
-    let port = i64::from(db.port);
-    let server_rows = |b: &RecordBatch| {
-        let ports = ints(b, "local_port");
-        rows_of(b)
-            .into_iter()
-            .enumerate()
-            .filter(|(i, r)| r.1 == SERVER && ports[*i] == port)
-            .map(|(_, r)| (r.2, r.3, r.4))
-            .collect::<Vec<_>>()
-    };
     let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
-        server_rows(&s.table(&PGSQL_EVENTS)).len() >= 2
+        server_rows_on(&s.table(&PGSQL_EVENTS), db.port).len() >= 2
     });
-    std::thread::sleep(Duration::from_millis(500));
-    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
-    let rows = server_rows(&sink.table(&PGSQL_EVENTS));
+    settle(&mut c, &sink, Duration::from_millis(500));
+    let rows = server_rows_on(&sink.table(&PGSQL_EVENTS), db.port);
     assert!(ok, "{rows:#?} {:?}", c.stats());
     let want = vec![
         (
@@ -334,12 +290,12 @@ fn psql_tls(port: u16, statements: &[&str]) -> (u32, std::process::Output) {
 
 /// Server-side rows on `port` as (req_cmd, req, resp, encrypted, latency).
 fn tls_server_rows(b: &RecordBatch, port: u16) -> Vec<(String, String, String, bool, i64)> {
-    let (ports, enc, lat) = (ints(b, "local_port"), bools(b, "encrypted"), ints(b, "latency"));
-    rows_of(b)
-        .into_iter()
-        .enumerate()
-        .filter(|(i, r)| r.1 == SERVER && ports[*i] == i64::from(port))
-        .map(|(i, r)| (r.2, r.3, r.4, enc[i], lat[i]))
+    let (enc, lat) = (bools(b, "encrypted"), ints(b, "latency"));
+    let keep = port_rows(b, SERVER, port);
+    let rows = pick(rows_of(b), &keep);
+    rows.into_iter()
+        .zip(keep)
+        .map(|(r, i)| (r.2, r.3, r.4, enc[i], lat[i]))
         .collect()
 }
 
@@ -355,21 +311,18 @@ fn psql_over_tls_is_recorded_as_plaintext() {
 
     // The probes go on libssl at the scanner's next sweep: warm-up sessions until one comes out as
     // plaintext on the server side.
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let warm = |b: &RecordBatch| {
         tls_server_rows(b, port)
             .iter()
             .any(|r| r.1.starts_with("SELECT 'warmup-") && r.3)
     };
-    let mut n = 0;
-    while !warm(&sink.table(&PGSQL_EVENTS)) && std::time::Instant::now() < deadline {
+    let send = |n| {
         let (_, out) = psql_tls(port, &[&format!("SELECT 'warmup-{n}'")]);
         assert!(out.status.success(), "warm-up psql: {out:?}");
-        n += 1;
-        collect_until(&mut c, &sink, Duration::from_millis(500), |s| {
-            warm(&s.table(&PGSQL_EVENTS))
-        });
-    }
+    };
+    let n = warm_up(&mut c, &sink, Duration::from_secs(30), send, |s| {
+        warm(&s.table(&PGSQL_EVENTS))
+    });
     assert!(
         warm(&sink.table(&PGSQL_EVENTS)),
         "no TLS plaintext after {n} warm-up sessions: {:?}\n{:#?}",
@@ -396,11 +349,9 @@ fn psql_over_tls_is_recorded_as_plaintext() {
         rows.retain(|r| !r.1.starts_with("SELECT 'warmup-"));
         rows
     };
-    let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
+    let ok = collect_settled(&mut c, &sink, Duration::from_secs(20), |s| {
         measured(&s.table(&PGSQL_EVENTS)).len() >= statements.len()
     });
-    std::thread::sleep(Duration::from_millis(700));
-    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
     let b = sink.table(&PGSQL_EVENTS);
     let rows = measured(&b);
     assert!(ok, "{rows:#?}\n{:?}", c.stats());
@@ -442,10 +393,7 @@ fn psql_over_tls_is_recorded_as_plaintext() {
         .collect();
     assert_eq!(client, want_client);
     // The password went inside TLS; it must not be in any row.
-    assert!(
-        all_strings(&b).iter().all(|s| !s.contains(PASSWORD)),
-        "password recorded"
-    );
+    assert_not_recorded(&b, PASSWORD);
 }
 
 /// `pgbench` against the test server as `postgres`, panicking unless it succeeds.
@@ -460,12 +408,9 @@ fn pgbench(port: u16, args: &[&str]) -> std::process::Output {
 
 /// Server-side rows on `port` as (req_cmd, req, resp).
 fn server_rows_on(b: &RecordBatch, port: u16) -> Vec<(String, String, String)> {
-    let ports = ints(b, "local_port");
-    rows_of(b)
+    pick(rows_of(b), &port_rows(b, SERVER, port))
         .into_iter()
-        .enumerate()
-        .filter(|(i, r)| r.1 == SERVER && ports[*i] == i64::from(port))
-        .map(|(_, r)| (r.2, r.3, r.4))
+        .map(|r| (r.2, r.3, r.4))
         .collect()
 }
 
@@ -490,14 +435,11 @@ fn pgbench_select_only(
     clients: usize,
     per_client: usize,
 ) -> (Vec<(String, String, String)>, seer_collect::SocketTracerStats) {
-    let mut cfg = TracerConfig {
-        flush_interval: Duration::from_millis(200),
-        ..Default::default()
-    };
+    let mut cfg = tracer_config(false);
     cfg.bpf.drain_interval = drain;
     let db = postgres(PASSWORD);
     let port = db.port;
-    let mut c = SocketTracerCollector::start(&cfg).expect("socket tracer starts as root");
+    let mut c = start_tracer(&cfg);
     let sink = VecSink::default();
     pgbench(port, &["-i", "-q"]);
     let (n, t) = (clients.to_string(), per_client.to_string());
@@ -511,8 +453,7 @@ fn pgbench_select_only(
             .count()
     };
     collect_until(&mut c, &sink, Duration::from_secs(30), |s| executed(s) >= want);
-    std::thread::sleep(drain + Duration::from_millis(700));
-    collect_until(&mut c, &sink, Duration::from_millis(300), |_| false);
+    settle(&mut c, &sink, drain + Duration::from_millis(700));
     (server_rows_on(&sink.table(&PGSQL_EVENTS), port), c.stats())
 }
 

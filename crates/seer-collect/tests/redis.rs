@@ -9,12 +9,12 @@ mod bpf_common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use arrow::record_batch::RecordBatch;
 use bpf_common::*;
-use seer_collect::{CollectContext, Collector, ProtocolStats, SocketTracerCollector, TracerConfig};
+use seer_collect::{CollectContext, Collector, ProtocolStats, SocketTracerCollector};
 use seer_types::tables::REDIS_EVENTS;
 
 const CLIENT: i64 = 1;
@@ -27,50 +27,34 @@ fn tracer() -> SocketTracerCollector {
 }
 
 fn tracer_with(local_clients: bool) -> SocketTracerCollector {
-    let cfg = TracerConfig {
-        flush_interval: Duration::from_millis(200),
-        local_clients,
-        ..Default::default()
-    };
-    SocketTracerCollector::start(&cfg).expect("socket tracer starts as root")
+    start_tracer(&tracer_config(local_clients))
 }
 
 /// redis-server on a free loopback port, killed on drop.
-struct RedisServer {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn redis_server() -> RedisServer {
+fn redis_server() -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let child = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .arg("--dir")
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("redis-server must be installed (tools/setup.sh)");
+    let mut cmd = Command::new("redis-server");
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ])
+    .arg("--dir")
+    .arg(dir.path());
+    let server = Server::spawn(
+        &mut cmd,
+        port,
+        Some(dir),
+        "redis-server must be installed (tools/setup.sh)",
+    );
     wait_listening(port);
-    RedisServer { child, port, _dir: dir }
+    server
 }
 
 /// Runs `redis-cli -p port` with `args`, feeding `stdin`; returns its pid.
@@ -133,9 +117,7 @@ fn without_docs(mut rows: Vec<Row>) -> Vec<Row> {
 }
 
 fn collect(c: &mut SocketTracerCollector, sink: &VecSink, done: impl Fn(&RecordBatch) -> bool) -> RecordBatch {
-    let ok = collect_until(c, sink, Duration::from_secs(20), |s| done(&s.table(&REDIS_EVENTS)));
-    std::thread::sleep(Duration::from_millis(700));
-    collect_until(c, sink, Duration::from_millis(300), |_| false);
+    let ok = collect_settled(c, sink, Duration::from_secs(20), |s| done(&s.table(&REDIS_EVENTS)));
     let b = sink.table(&REDIS_EVENTS);
     let all: Vec<String> = {
         let (p, r, cmd, resp) = (
@@ -158,7 +140,7 @@ fn redis_cli_commands_errors_pipelines_and_pubsub() {
         return;
     }
     let server = redis_server();
-    let spid = server.child.id();
+    let spid = server.pid;
     let mut c = tracer();
     let sink = VecSink::default();
     std::thread::sleep(Duration::from_millis(300));
@@ -471,7 +453,7 @@ fn redis_benchmark_set_and_get_counts_are_exact() {
     let mut c = tracer_with(false);
     let sink = VecSink::default();
     let (plain, piped) = (redis_server(), redis_server());
-    let (plain_pid, piped_pid) = (plain.child.id(), piped.child.id());
+    let (plain_pid, piped_pid) = (plain.pid, piped.pid);
     std::thread::sleep(Duration::from_millis(300));
 
     redis_benchmark(plain.port, N, &[]);
@@ -533,13 +515,9 @@ fn malformed_frames_are_counted_for_redis() {
         return;
     }
     let server = redis_server();
-    let spid = server.child.id();
+    let spid = server.pid;
     // The server side only (the default): this (untraced) process is the client.
-    let mut c = SocketTracerCollector::start(&TracerConfig {
-        flush_interval: Duration::from_millis(200),
-        ..Default::default()
-    })
-    .expect("socket tracer starts as root");
+    let mut c = tracer_with(false);
     let sink = VecSink::default();
     std::thread::sleep(Duration::from_millis(300));
 

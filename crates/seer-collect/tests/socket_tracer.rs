@@ -19,12 +19,10 @@ const CLIENT: i64 = 1;
 /// A tracer; `local_clients` also records the client side of loopback connections (off by default).
 fn tracer(local_clients: bool) -> SocketTracerCollector {
     let cfg = TracerConfig {
-        flush_interval: Duration::from_millis(200),
         conn_stats_interval: Duration::from_secs(1),
-        local_clients,
-        ..Default::default()
+        ..tracer_config(local_clients)
     };
-    let c = SocketTracerCollector::start(&cfg).expect("socket tracer starts as root");
+    let c = start_tracer(&cfg);
     // The default hooks are the per-syscall tracepoints; the tracer mounts tracefs itself.
     assert_eq!(
         c.hooks(),
@@ -51,8 +49,7 @@ fn http_rows(c: &mut SocketTracerCollector, sink: &VecSink, pred: impl Fn(&Recor
         summary(&rows),
         c.stats()
     );
-    std::thread::sleep(Duration::from_millis(700));
-    collect_until(c, sink, Duration::from_millis(300), |_| false);
+    settle(c, sink, Duration::from_millis(700));
     sink.table(&HTTP_EVENTS)
 }
 
@@ -67,11 +64,6 @@ fn summary(b: &RecordBatch) -> Vec<(u32, i64, String, String, i64)> {
     (0..b.num_rows())
         .map(|i| (p[i], r[i], m[i].clone(), path[i].clone(), st[i]))
         .collect()
-}
-
-fn of(b: &RecordBatch, pid: u32, role: i64) -> Vec<usize> {
-    let (p, r) = (pids(b), ints(b, "trace_role"));
-    rows_where(b, |i| p[i] == pid && r[i] == role)
 }
 
 #[test]
@@ -98,8 +90,8 @@ fn every_curl_request_is_one_server_row_and_one_client_row() {
         assert!(!out.trim().is_empty(), "curl got no status");
         clients.push(pid);
     }
-    let b = http_rows(&mut c, &sink, |b| of(b, srv.pid, SERVER).len() >= cases.len());
-    let server_rows = of(&b, srv.pid, SERVER);
+    let b = http_rows(&mut c, &sink, |b| role_rows(b, srv.pid, SERVER).len() >= cases.len());
+    let server_rows = role_rows(&b, srv.pid, SERVER);
     assert_eq!(server_rows.len(), cases.len(), "{:?}", summary(&b));
     let (paths, status, methods, lat) = (
         strings(&b, "req_path"),
@@ -116,7 +108,7 @@ fn every_curl_request_is_one_server_row_and_one_client_row() {
     }
     // The client side: each curl process has exactly one client row with its path.
     for (pid, (path, st)) in clients.iter().zip(&cases) {
-        let rows = of(&b, *pid, CLIENT);
+        let rows = role_rows(&b, *pid, CLIENT);
         assert_eq!(rows.len(), 1, "curl {pid} {path}: {:?}", summary(&b));
         assert_eq!((&paths[rows[0]], status[rows[0]]), (path, *st));
     }
@@ -145,11 +137,11 @@ fn loopback_clients_count_bytes_but_record_no_rows_by_default() {
         let (pid, _) = curl(&[&format!("http://127.0.0.1:{}/default/{i}", srv.port)]);
         clients.push(pid);
     }
-    let b = http_rows(&mut c, &sink, |b| of(b, srv.pid, SERVER).len() >= 4);
-    assert_eq!(of(&b, srv.pid, SERVER).len(), 4, "{:?}", summary(&b));
+    let b = http_rows(&mut c, &sink, |b| role_rows(b, srv.pid, SERVER).len() >= 4);
+    assert_eq!(role_rows(&b, srv.pid, SERVER).len(), 4, "{:?}", summary(&b));
     for pid in &clients {
         assert!(
-            of(&b, *pid, CLIENT).is_empty(),
+            role_rows(&b, *pid, CLIENT).is_empty(),
             "client rows for curl {pid}: {:?}",
             summary(&b)
         );
@@ -176,20 +168,17 @@ fn raw_tracepoints_see_the_same_requests() {
     if !bpf_or_skip(name) {
         return;
     }
-    let mut cfg = TracerConfig {
-        flush_interval: Duration::from_millis(200),
-        ..Default::default()
-    };
+    let mut cfg = tracer_config(false);
     cfg.bpf.hooks = SyscallHooks::RawTracepoints;
-    let mut c = SocketTracerCollector::start(&cfg).expect("tracer with raw tracepoints");
+    let mut c = start_tracer(&cfg);
     assert_eq!(c.hooks(), SyscallHooks::RawTracepoints, "{name}");
     let sink = VecSink::default();
     let srv = fixture_server();
     for i in 0..3 {
         curl(&[&format!("http://127.0.0.1:{}/status/{}", srv.port, 200 + i)]);
     }
-    let b = http_rows(&mut c, &sink, |b| of(b, srv.pid, SERVER).len() >= 3);
-    let rows = of(&b, srv.pid, SERVER);
+    let b = http_rows(&mut c, &sink, |b| role_rows(b, srv.pid, SERVER).len() >= 3);
+    let rows = role_rows(&b, srv.pid, SERVER);
     let (paths, status) = (strings(&b, "req_path"), ints(&b, "resp_status"));
     let got: BTreeMap<String, i64> = rows.iter().map(|&i| (paths[i].clone(), status[i])).collect();
     let want: BTreeMap<String, i64> = (0..3).map(|i| (format!("/status/{}", 200 + i), 200 + i)).collect();
@@ -223,8 +212,8 @@ fn keep_alive_methods_chunked_and_truncated_bodies() {
     ]);
     let (_, _) = curl(&["-X", "OPTIONS", &format!("{base}/opts")]);
     let (_, _) = curl(&["-I", &format!("{base}/status/200")]);
-    let b = http_rows(&mut c, &sink, |b| of(b, srv.pid, SERVER).len() >= 7);
-    let rows = of(&b, srv.pid, SERVER);
+    let b = http_rows(&mut c, &sink, |b| role_rows(b, srv.pid, SERVER).len() >= 7);
+    let rows = role_rows(&b, srv.pid, SERVER);
     assert_eq!(rows.len(), 7, "{:?}", summary(&b));
     let get = |col: &str| strings(&b, col);
     let (paths, methods, bodies) = (get("req_path"), get("req_method"), get("resp_body"));
@@ -236,7 +225,7 @@ fn keep_alive_methods_chunked_and_truncated_bodies() {
             .unwrap_or_else(|| panic!("no row for {path}"))
     };
     assert_eq!(
-        of(&b, ka_pid, CLIENT).len(),
+        role_rows(&b, ka_pid, CLIENT).len(),
         4,
         "keep-alive client rows: {:?}",
         summary(&b)
@@ -284,7 +273,7 @@ fn pipelined_requests_and_static_files_on_nginx() {
     }
     let workers = children_of(ng.server.pid);
     assert!(!workers.is_empty(), "nginx has no worker");
-    let server_rows = |b: &RecordBatch| workers.iter().map(|&w| of(b, w, SERVER).len()).sum::<usize>();
+    let server_rows = |b: &RecordBatch| workers.iter().map(|&w| role_rows(b, w, SERVER).len()).sum::<usize>();
     let b = http_rows(&mut c, &sink, |b| server_rows(b) >= 8);
     assert_eq!(server_rows(&b), 8, "{:?}", summary(&b));
     let (paths, status, sizes) = (
@@ -292,7 +281,7 @@ fn pipelined_requests_and_static_files_on_nginx() {
         ints(&b, "resp_status"),
         ints(&b, "resp_body_size"),
     );
-    let rows: Vec<usize> = workers.iter().flat_map(|&w| of(&b, w, SERVER)).collect();
+    let rows: Vec<usize> = workers.iter().flat_map(|&w| role_rows(&b, w, SERVER)).collect();
     let count = |p: &str, st: i64| rows.iter().filter(|&&i| paths[i] == p && status[i] == st).count();
     assert_eq!(
         (
@@ -354,8 +343,8 @@ fn concurrent_clients_and_a_connection_opened_before_tracing() {
         .write_all(b"GET /after/2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         .expect("write");
     let _ = early.read(&mut buf);
-    let b = http_rows(&mut c, &sink, |b| of(b, srv.pid, SERVER).len() >= 18);
-    let rows = of(&b, srv.pid, SERVER);
+    let b = http_rows(&mut c, &sink, |b| role_rows(b, srv.pid, SERVER).len() >= 18);
+    let rows = role_rows(&b, srv.pid, SERVER);
     let paths = strings(&b, "req_path");
     assert_eq!(
         rows.iter().filter(|&&i| paths[i].starts_with("/c/")).count(),

@@ -7,47 +7,20 @@ mod bpf_common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use arrow::record_batch::RecordBatch;
 use bpf_common::*;
-use seer_collect::{SocketTracerCollector, TracerConfig};
 use seer_types::tables::HTTP_EVENTS;
 
 const SERVER: i64 = 2;
 const CLIENT: i64 = 1;
 
-/// A self-signed certificate and key made by Debian's `openssl`.
-fn self_signed(dir: &Path) -> (String, String) {
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let st = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("openssl must be installed (tools/setup.sh test)");
-    assert!(st.success(), "openssl req failed");
+/// [`self_signed`] as paths in strings (for the servers' command lines).
+fn cert_and_key(dir: &Path) -> (String, String) {
+    let (cert, key) = self_signed(dir);
     let s = |p: &Path| p.to_str().expect("utf8 path").to_string();
     (s(&cert), s(&key))
-}
-
-fn rows_of(b: &RecordBatch, pid: u32, role: i64) -> Vec<usize> {
-    let (p, r) = (pids(b), ints(b, "trace_role"));
-    rows_where(b, |i| p[i] == pid && r[i] == role)
 }
 
 #[test]
@@ -55,34 +28,26 @@ fn https_requests_are_recorded_as_plaintext_on_both_sides() {
     if !bpf_or_skip("https_requests_are_recorded_as_plaintext_on_both_sides") {
         return;
     }
-    let cfg = TracerConfig {
-        flush_interval: Duration::from_millis(200),
-        local_clients: true,
-        ..Default::default()
-    };
-    let mut c = SocketTracerCollector::start(&cfg).expect("socket tracer starts as root");
+    let mut c = start_tracer(&tracer_config(true));
     let sink = VecSink::default();
     let dir = tempfile::tempdir().expect("tempdir");
-    let (cert, key) = self_signed(dir.path());
+    let (cert, key) = cert_and_key(dir.path());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http_server.py");
     let srv = python_server(dir.path(), &[script.to_str().expect("utf8"), "{port}", &cert, &key]);
     // The probes go on libssl when the scanner finds it mapped (at exec, or at the next 2 s sweep):
     // warm-up requests until one comes out as plaintext.
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let warm = |b: &RecordBatch| {
         let (paths, enc) = (strings(b, "req_path"), bools(b, "encrypted"));
-        rows_of(b, srv.pid, SERVER)
+        role_rows(b, srv.pid, SERVER)
             .iter()
             .any(|&i| paths[i].starts_with("/warmup/") && enc[i])
     };
-    let mut n = 0;
-    while !warm(&sink.table(&HTTP_EVENTS)) && std::time::Instant::now() < deadline {
+    let send = |n| {
         curl(&["-k", &format!("https://127.0.0.1:{}/warmup/{n}", srv.port)]);
-        n += 1;
-        collect_until(&mut c, &sink, Duration::from_millis(500), |s| {
-            warm(&s.table(&HTTP_EVENTS))
-        });
-    }
+    };
+    let n = warm_up(&mut c, &sink, Duration::from_secs(20), send, |s| {
+        warm(&s.table(&HTTP_EVENTS))
+    });
     assert!(
         warm(&sink.table(&HTTP_EVENTS)),
         "no TLS plaintext after {n} warm-up requests: {:?}",
@@ -97,13 +62,14 @@ fn https_requests_are_recorded_as_plaintext_on_both_sides() {
     }
     let measured = |b: &RecordBatch| {
         let paths = strings(b, "req_path");
-        let mut rows = rows_of(b, srv.pid, SERVER);
+        let mut rows = role_rows(b, srv.pid, SERVER);
         rows.retain(|&i| !paths[i].starts_with("/warmup/"));
         rows
     };
     let ok = collect_until(&mut c, &sink, Duration::from_secs(20), |s| {
         let b = s.table(&HTTP_EVENTS);
-        rows_of(&b, srv.pid, SERVER).len() >= cases.len() && clients.iter().all(|p| !rows_of(&b, *p, CLIENT).is_empty())
+        role_rows(&b, srv.pid, SERVER).len() >= cases.len()
+            && clients.iter().all(|p| !role_rows(&b, *p, CLIENT).is_empty())
     });
     let b = sink.table(&HTTP_EVENTS);
     let (paths, status, enc) = (strings(&b, "req_path"), ints(&b, "resp_status"), bools(&b, "encrypted"));
@@ -129,7 +95,7 @@ fn https_requests_are_recorded_as_plaintext_on_both_sides() {
         "server rows not marked encrypted: {summary:?}"
     );
     for (pid, (path, st)) in clients.iter().zip(cases) {
-        let rows = rows_of(&b, *pid, CLIENT);
+        let rows = role_rows(&b, *pid, CLIENT);
         assert_eq!(rows.len(), 1, "curl {pid}: {summary:?}");
         assert_eq!(
             (paths[rows[0]].as_str(), status[rows[0]], enc[rows[0]]),
@@ -143,14 +109,10 @@ fn nginx_https_requests_are_recorded_as_plaintext() {
     if !bpf_or_skip("nginx_https_requests_are_recorded_as_plaintext") {
         return;
     }
-    let cfg = TracerConfig {
-        flush_interval: Duration::from_millis(200),
-        ..Default::default()
-    };
-    let mut c = SocketTracerCollector::start(&cfg).expect("socket tracer starts as root");
+    let mut c = start_tracer(&tracer_config(false));
     let sink = VecSink::default();
     let dir = tempfile::tempdir().expect("tempdir");
-    let (cert, key) = self_signed(dir.path());
+    let (cert, key) = cert_and_key(dir.path());
     let root = dir.path().join("www");
     std::fs::create_dir(&root).expect("www");
     std::fs::write(root.join("index.html"), "<html>over tls</html>\n").expect("write");
@@ -159,21 +121,19 @@ fn nginx_https_requests_are_recorded_as_plaintext() {
     let port = ng.server.port;
     let workers = children_of(ng.server.pid);
     assert!(!workers.is_empty(), "nginx has no worker");
-    let server_rows = |b: &RecordBatch| -> Vec<usize> { workers.iter().flat_map(|&w| rows_of(b, w, SERVER)).collect() };
+    let server_rows =
+        |b: &RecordBatch| -> Vec<usize> { workers.iter().flat_map(|&w| role_rows(b, w, SERVER)).collect() };
     // Warm up until the probes are on libssl (attached at the exec scan or the next 2 s sweep).
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let warm = |b: &RecordBatch| {
         let paths = strings(b, "req_path");
         server_rows(b).iter().any(|&i| paths[i].starts_with("/warmup/"))
     };
-    let mut n = 0;
-    while !warm(&sink.table(&HTTP_EVENTS)) && std::time::Instant::now() < deadline {
+    let send = |n| {
         curl(&["-k", &format!("https://127.0.0.1:{port}/warmup/{n}")]);
-        n += 1;
-        collect_until(&mut c, &sink, Duration::from_millis(500), |s| {
-            warm(&s.table(&HTTP_EVENTS))
-        });
-    }
+    };
+    let n = warm_up(&mut c, &sink, Duration::from_secs(20), send, |s| {
+        warm(&s.table(&HTTP_EVENTS))
+    });
     assert!(
         warm(&sink.table(&HTTP_EVENTS)),
         "no TLS plaintext after {n} warm-up requests: {:?}",

@@ -30,6 +30,8 @@ pub mod types;
 
 mod l7;
 mod ordered_json;
+mod rows_writer;
+mod sql_common;
 mod stream;
 mod text;
 
@@ -37,6 +39,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use l7::RowHead;
 pub use protocol::{ChunkMeta, Protocol, Session, TableWriter};
+pub use rows_writer::{L7Row, RowsWriter};
 pub use types::{
     ConnMeta, Direction, MessageKind, ProtocolConfig, ProtocolError, SessionStats, TraceRole, TrafficProtocol,
 };

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use arrow::array::{Array, BooleanArray, FixedSizeBinaryArray, Int64Array, StringArray};
 use arrow::compute::concat_batches;
 use arrow::record_batch::RecordBatch;
-use seer_collect::{CollectContext, Collector};
+use seer_collect::{CollectContext, Collector, SocketTracerCollector, TracerConfig};
 use seer_types::{RecordSink, SinkError, TableDef, Upid};
 
 /// `true` when BPF tests can run; otherwise prints why, loudly, and the test returns early.
@@ -72,6 +72,58 @@ pub fn collect_until(
     false
 }
 
+/// The tests' tracer settings: rows flushed every 200 ms; `local_clients` also records the client
+/// side of loopback connections (off by default).
+pub fn tracer_config(local_clients: bool) -> TracerConfig {
+    TracerConfig {
+        flush_interval: Duration::from_millis(200),
+        local_clients,
+        ..Default::default()
+    }
+}
+
+/// The socket tracer started with `cfg` (root only).
+pub fn start_tracer(cfg: &TracerConfig) -> SocketTracerCollector {
+    SocketTracerCollector::start(cfg).expect("socket tracer starts as root")
+}
+
+/// Sleeps `wait`, then collects for 300 ms more, so that late (or duplicate) rows would show.
+pub fn settle(collector: &mut dyn Collector, sink: &VecSink, wait: Duration) {
+    std::thread::sleep(wait);
+    collect_until(collector, sink, Duration::from_millis(300), |_| false);
+}
+
+/// [`collect_until`], then [`settle`] for 700 ms; returns whether `done` held.
+pub fn collect_settled(
+    collector: &mut dyn Collector,
+    sink: &VecSink,
+    timeout: Duration,
+    done: impl FnMut(&VecSink) -> bool,
+) -> bool {
+    let ok = collect_until(collector, sink, timeout, done);
+    settle(collector, sink, Duration::from_millis(700));
+    ok
+}
+
+/// Until `warm(sink)` or `timeout`: `send(n)` the n-th warm-up exchange, then collect for up to
+/// 500 ms (TLS probes attach when the scanner finds libssl mapped). Returns how many were sent.
+pub fn warm_up(
+    collector: &mut dyn Collector,
+    sink: &VecSink,
+    timeout: Duration,
+    mut send: impl FnMut(usize),
+    warm: impl Fn(&VecSink) -> bool,
+) -> usize {
+    let deadline = Instant::now() + timeout;
+    let mut n = 0;
+    while !warm(sink) && Instant::now() < deadline {
+        send(n);
+        n += 1;
+        collect_until(collector, sink, Duration::from_millis(500), &warm);
+    }
+    n
+}
+
 /// Column accessors by name.
 pub fn strings(b: &RecordBatch, col: &str) -> Vec<String> {
     let a = b.column_by_name(col).unwrap_or_else(|| panic!("no column {col}"));
@@ -109,6 +161,27 @@ pub fn rows_where(b: &RecordBatch, pred: impl Fn(usize) -> bool) -> Vec<usize> {
     (0..b.num_rows()).filter(|&i| pred(i)).collect()
 }
 
+/// Rows of process `pid` in `role`.
+pub fn role_rows(b: &RecordBatch, pid: u32, role: i64) -> Vec<usize> {
+    let (p, r) = (pids(b), ints(b, "trace_role"));
+    rows_where(b, |i| p[i] == pid && r[i] == role)
+}
+
+/// Rows in `role` whose local port is `port` (any process).
+pub fn port_rows(b: &RecordBatch, role: i64, port: u16) -> Vec<usize> {
+    let (r, ports) = (ints(b, "trace_role"), ints(b, "local_port"));
+    rows_where(b, |i| r[i] == role && ports[i] == i64::from(port))
+}
+
+/// The items of `all` at the (ascending) indices `keep`.
+pub fn pick<T>(all: Vec<T>, keep: &[usize]) -> Vec<T> {
+    all.into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.binary_search(i).is_ok())
+        .map(|(_, x)| x)
+        .collect()
+}
+
 /// A free loopback TCP port.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -127,11 +200,29 @@ pub fn wait_listening(port: u16) {
     }
 }
 
-/// A child process killed on drop.
+/// Spawns `cmd` with its output discarded; `what` says why it failed (e.g. what to install).
+pub fn spawn_quiet(cmd: &mut Command, what: &str) -> Child {
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// A child process killed on drop, with the temp dir it works in (removed after).
 pub struct Server {
     pub child: Child,
     pub port: u16,
     pub pid: u32,
+    pub dir: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    /// [`spawn_quiet`] of a server that will serve `port`, working in `dir`.
+    pub fn spawn(cmd: &mut Command, port: u16, dir: Option<tempfile::TempDir>, what: &str) -> Server {
+        let child = spawn_quiet(cmd, what);
+        let pid = child.id();
+        Server { child, port, pid, dir }
+    }
 }
 
 impl Drop for Server {
@@ -154,16 +245,33 @@ pub fn python() -> PathBuf {
 pub fn python_server(dir: &Path, args: &[&str]) -> Server {
     let port = free_port();
     let args: Vec<String> = args.iter().map(|a| a.replace("{port}", &port.to_string())).collect();
-    let child = Command::new(python())
-        .args(&args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start python");
-    let pid = child.id();
+    let server = Server::spawn(
+        Command::new(python()).args(&args).current_dir(dir),
+        port,
+        None,
+        "start python",
+    );
     wait_listening(port);
-    Server { child, port, pid }
+    server
+}
+
+/// A self-signed certificate and key (`cert.pem`, `key.pem`) in `dir`, made by Debian's `openssl`.
+pub fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let out = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"])
+        .args(["-subj", "/CN=localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl must be installed (tools/setup.sh test)");
+    assert!(
+        out.status.success(),
+        "openssl req failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (cert, key)
 }
 
 /// Debian nginx serving `root` on a free loopback port (master + one worker).
@@ -210,19 +318,14 @@ fn nginx_with(root: &Path, listen_tail: &str) -> Nginx {
     );
     let conf_path = dir.path().join("nginx.conf");
     std::fs::write(&conf_path, conf).expect("write nginx.conf");
-    let child = Command::new("nginx")
-        .arg("-c")
-        .arg(&conf_path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("nginx must be installed (tools/setup.sh test)");
-    let pid = child.id();
+    let server = Server::spawn(
+        Command::new("nginx").arg("-c").arg(&conf_path),
+        port,
+        None,
+        "nginx must be installed (tools/setup.sh test)",
+    );
     wait_listening(port);
-    Nginx {
-        server: Server { child, port, pid },
-        dir,
-    }
+    Nginx { server, dir }
 }
 
 /// Pids of the processes whose parent is `ppid` (nginx workers).

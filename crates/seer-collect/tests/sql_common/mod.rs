@@ -2,9 +2,10 @@
 //! port, stopped (and waited for) when the guard drops, also on panic.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Lines, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use arrow::array::{Array, StringArray};
@@ -30,6 +31,62 @@ impl Drop for Db {
             std::thread::sleep(Duration::from_millis(100));
         }
         let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Db {
+    /// Spawns the server `cmd` (output discarded) on `port`, working in `dir`, stopped with
+    /// `signal`.
+    fn spawn(cmd: &mut Command, port: u16, dir: tempfile::TempDir, signal: &'static str, what: &str) -> Db {
+        let child = super::bpf_common::spawn_quiet(cmd, what);
+        let pid = child.id();
+        Db {
+            child,
+            pid,
+            port,
+            dir,
+            signal,
+        }
+    }
+}
+
+/// A line-oriented client process (`psql`, `mariadb`) fed one statement at a time on stdin.
+pub struct LineClient {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+impl LineClient {
+    /// Spawns `cmd` with piped stdin and stdout.
+    pub fn spawn(cmd: &mut Command) -> LineClient {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+        let stdin = child.stdin.take();
+        let lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        LineClient { child, stdin, lines }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends `sql` as one line; its answer must be the line `want`.
+    pub fn ask(&mut self, sql: &str, want: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin");
+        writeln!(stdin, "{sql}").expect("write to the client");
+        stdin.flush().expect("flush");
+        let line = self.lines.next().expect("a line").expect("utf8");
+        assert_eq!(line, want);
+    }
+
+    /// Closes stdin and waits for the client to exit.
+    pub fn finish(mut self) {
+        drop(self.stdin.take());
         let _ = self.child.wait();
     }
 }
@@ -92,19 +149,10 @@ pub fn postgres_tls(password: &str) -> Db {
     postgres_with(password, true)
 }
 
-/// A self-signed certificate and key (`cert.pem`, `key.pem`) in `dir`, made by Debian's `openssl`,
-/// owned by `uid:gid`, the key readable by its owner only.
+/// [`super::bpf_common::self_signed`] owned by `uid:gid`, the key readable by its owner only.
 fn self_signed_for(dir: &Path, uid: u32, gid: u32) -> (PathBuf, PathBuf) {
     use std::os::unix::fs::PermissionsExt;
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    run_ok(
-        Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"])
-            .args(["-subj", "/CN=localhost", "-keyout"])
-            .arg(&key)
-            .arg("-out")
-            .arg(&cert),
-    );
+    let (cert, key) = super::bpf_common::self_signed(dir);
     for f in [&cert, &key] {
         std::os::unix::fs::chown(f, Some(uid), Some(gid)).expect("chown certificate");
     }
@@ -151,22 +199,8 @@ fn postgres_with(password: &str, tls: bool) -> Db {
     for setting in &ssl {
         cmd.arg("-c").arg(setting);
     }
-    let child = cmd
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .uid(uid)
-        .gid(gid)
-        .spawn()
-        .expect("start postgres");
-    let pid = child.id();
-    let db = Db {
-        child,
-        pid,
-        port,
-        dir,
-        signal: "-INT",
-    };
+    cmd.current_dir(dir.path()).uid(uid).gid(gid);
+    let db = Db::spawn(&mut cmd, port, dir, "-INT", "start postgres");
     let sock = db.dir.path().to_path_buf();
     wait_until_ok(
         || {
@@ -215,25 +249,14 @@ pub fn mariadb() -> Db {
     install_mariadb(&data);
     let port = super::bpf_common::free_port();
     let sock = dir.path().join("mysqld.sock");
-    let child = Command::new("mariadbd")
-        .arg("--no-defaults")
+    let mut cmd = Command::new("mariadbd");
+    cmd.arg("--no-defaults")
         .arg(format!("--datadir={}", data.display()))
         .args(["--user=root", &format!("--port={port}"), "--bind-address=127.0.0.1"])
         .arg(format!("--socket={}", sock.display()))
         .arg(format!("--pid-file={}", dir.path().join("mysqld.pid").display()))
-        .arg(format!("--log-error={}", dir.path().join("error.log").display()))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start mariadbd");
-    let pid = child.id();
-    let db = Db {
-        child,
-        pid,
-        port,
-        dir,
-        signal: "-TERM",
-    };
+        .arg(format!("--log-error={}", dir.path().join("error.log").display()));
+    let db = Db::spawn(&mut cmd, port, dir, "-TERM", "start mariadbd");
     wait_until_ok(|| mariadb_socket(&sock, "select 1"), 60);
     db
 }
@@ -254,4 +277,12 @@ pub fn all_strings(batch: &RecordBatch) -> Vec<String> {
         }
     }
     out
+}
+
+/// No string cell of `batch` holds `secret` (a password that went over the wire).
+pub fn assert_not_recorded(batch: &RecordBatch, secret: &str) {
+    assert!(
+        all_strings(batch).iter().all(|s| !s.contains(secret)),
+        "password recorded"
+    );
 }

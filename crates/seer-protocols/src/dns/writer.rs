@@ -1,16 +1,11 @@
 //! `dns_events` rows and the writer that turns them into an Arrow batch.
 
-use std::any::Any;
-use std::sync::Arc;
-
-use arrow::array::{ArrayRef, StringArray};
-use arrow::error::ArrowError;
-use arrow::record_batch::RecordBatch;
+use arrow::array::ArrayRef;
+use seer_types::TableDef;
 use seer_types::tables::DNS_EVENTS;
 
-use crate::l7::{RowHead, head_column};
-use crate::protocol::TableWriter;
-use crate::types::ProtocolError;
+use crate::l7::RowHead;
+use crate::rows_writer::{L7Row, RowsWriter, text_column};
 
 /// One `dns_events` row (Pixie's columns).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,78 +22,23 @@ pub struct DnsRecord {
     pub resp_body: String,
 }
 
-/// Accumulates [`DnsRecord`]s for `dns_events`.
-#[derive(Debug, Default)]
-pub struct DnsWriter {
-    rows: Vec<DnsRecord>,
-}
+impl L7Row for DnsRecord {
+    const TABLE: TableDef = DNS_EVENTS;
 
-impl DnsWriter {
-    /// An empty writer.
-    pub fn new() -> Self {
-        Self::default()
+    fn head(&self) -> &RowHead {
+        &self.head
     }
 
-    /// Appends a row.
-    pub fn push(&mut self, r: DnsRecord) {
-        self.rows.push(r);
-    }
-
-    /// The rows held (not yet finished).
-    pub fn rows(&self) -> &[DnsRecord] {
-        &self.rows
-    }
-
-    /// Takes the rows held, leaving the writer empty.
-    pub fn take_rows(&mut self) -> Vec<DnsRecord> {
-        std::mem::take(&mut self.rows)
-    }
-
-    fn column(&self, name: &str) -> Result<ArrayRef, ArrowError> {
-        if let Some(c) = head_column(name, self.rows.iter().map(|r| &r.head)) {
-            return c;
-        }
-        let rows = &self.rows;
-        let text =
-            |f: fn(&DnsRecord) -> &str| -> ArrayRef { Arc::new(StringArray::from_iter_values(rows.iter().map(f))) };
-        Ok(match name {
-            "req_header" => text(|r| &r.req_header),
-            "req_body" => text(|r| &r.req_body),
-            "resp_header" => text(|r| &r.resp_header),
-            "resp_body" => text(|r| &r.resp_body),
-            other => {
-                return Err(ArrowError::SchemaError(format!(
-                    "dns_events has no writer for column {other}"
-                )));
-            }
+    fn column(rows: &[Self], name: &str) -> Option<ArrayRef> {
+        Some(match name {
+            "req_header" => text_column(rows, |r| &r.req_header),
+            "req_body" => text_column(rows, |r| &r.req_body),
+            "resp_header" => text_column(rows, |r| &r.resp_header),
+            "resp_body" => text_column(rows, |r| &r.resp_body),
+            _ => return None,
         })
     }
-
-    fn build(&self) -> Result<RecordBatch, ArrowError> {
-        let columns = DNS_EVENTS
-            .columns
-            .iter()
-            .map(|c| self.column(c.name))
-            .collect::<Result<Vec<_>, _>>()?;
-        RecordBatch::try_new(DNS_EVENTS.arrow_schema(), columns)
-    }
 }
 
-impl TableWriter for DnsWriter {
-    fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    fn finish(&mut self) -> Result<RecordBatch, ProtocolError> {
-        let batch = self.build().map_err(|source| ProtocolError::Batch {
-            table: DNS_EVENTS.name,
-            source,
-        });
-        self.rows.clear();
-        batch
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-}
+/// Accumulates [`DnsRecord`]s for `dns_events`.
+pub type DnsWriter = RowsWriter<DnsRecord>;

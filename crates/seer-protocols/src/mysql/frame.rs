@@ -8,6 +8,7 @@
 
 use std::collections::VecDeque;
 
+use crate::sql_common::{FrameSync, Queued};
 use crate::stream::ByteStream;
 use crate::types::{MessageKind, SessionStats};
 
@@ -27,6 +28,16 @@ pub(crate) struct Packet {
     pub ts: u64,
 }
 
+impl Queued for Packet {
+    fn ts(&self) -> u64 {
+        self.ts
+    }
+
+    fn held(&self) -> usize {
+        Packet::held(self)
+    }
+}
+
 impl Packet {
     pub(crate) fn held(&self) -> usize {
         self.payload.len() + 32
@@ -41,8 +52,7 @@ impl Packet {
 #[derive(Debug, Default)]
 pub(crate) struct PacketParser {
     pub stream: ByteStream,
-    skip: u64,
-    resync: bool,
+    sync: FrameSync,
     /// The client asked for TLS (request direction).
     pub ssl_requested: bool,
 }
@@ -80,16 +90,7 @@ impl PacketParser {
         out: &mut VecDeque<Packet>,
     ) {
         loop {
-            if self.skip > 0 {
-                let n = usize::try_from(self.skip).unwrap_or(usize::MAX).min(self.stream.len());
-                if n == 0 {
-                    return;
-                }
-                self.stream.consume(n);
-                self.skip -= n as u64;
-                continue;
-            }
-            if self.resync && !self.find_boundary(kind, stats) {
+            if !self.sync.skip_cut(&mut self.stream) || !self.find_boundary(kind, stats) {
                 return;
             }
             let data = self.stream.data();
@@ -123,7 +124,7 @@ impl PacketParser {
                 payload.map(<[u8]>::to_vec).unwrap_or_default()
             };
             self.stream.consume(consumed);
-            self.skip = (total - consumed) as u64;
+            self.sync.skip = (total - consumed) as u64;
             stats.frames_parsed += 1;
             if secret {
                 stats.bytes_skipped += total as u64;
@@ -139,39 +140,15 @@ impl PacketParser {
         }
     }
 
+    /// When resynchronising, skips to the next plausible packet; `false` when more data is needed.
     fn find_boundary(&mut self, kind: MessageKind, stats: &mut SessionStats) -> bool {
-        let data = self.stream.data();
-        let mut at = None;
-        for i in 0..data.len() {
-            let Some(rest) = data.get(i..) else { break };
-            if rest.len() < 5 {
-                at = Some((i, false));
-                break;
-            }
-            if plausible(kind, rest) {
-                at = Some((i, true));
-                break;
-            }
-        }
-        let (skip, found) = at.unwrap_or((data.len(), false));
-        self.stream.consume(skip);
-        stats.bytes_skipped += skip as u64;
-        if found {
-            self.resync = false;
-        }
-        found
+        self.sync
+            .find_boundary(&mut self.stream, stats, 5, |rest| plausible(kind, rest))
     }
 
     /// Bytes were lost: a cut packet absorbs them (`true`); otherwise resynchronise (`false`).
     pub(crate) fn gap(&mut self, lost: u64, stats: &mut SessionStats) -> bool {
-        if self.skip >= lost && self.stream.len() == 0 {
-            self.skip -= lost;
-            return true;
-        }
-        self.skip = 0;
-        stats.bytes_skipped += self.stream.clear() as u64;
-        self.resync = true;
-        false
+        self.sync.gap(&mut self.stream, lost, stats)
     }
 }
 

@@ -12,6 +12,7 @@ use super::stitch::{self, Outcome, Rec, State};
 use super::writer::{MysqlRecord, MysqlWriter};
 use crate::l7::RowHead;
 use crate::protocol::{ChunkMeta, Session, TableWriter};
+use crate::sql_common::{BoundedParse, Queues, Sides, feed_bounded};
 use crate::text::truncate_marked;
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
 
@@ -24,12 +25,8 @@ pub struct MysqlSession {
     role: TraceRole,
     cfg: ProtocolConfig,
     parsers: [PacketParser; 2],
-    kinds: [Option<MessageKind>; 2],
-    reqs: VecDeque<Packet>,
-    resps: VecDeque<Packet>,
-    queued_bytes: [usize; 2],
-    /// Packets were queued since the last poll.
-    unpolled: bool,
+    sides: Sides,
+    queues: Queues<Packet>,
     /// Between the server greeting and the end of authentication.
     handshake: bool,
     encrypted: bool,
@@ -40,21 +37,13 @@ pub struct MysqlSession {
 impl MysqlSession {
     /// A session for a connection traced on side `role`.
     pub fn new(role: TraceRole, cfg: ProtocolConfig) -> Self {
-        let kinds = match role.request_direction() {
-            Some(Direction::Egress) => [Some(MessageKind::Request), Some(MessageKind::Response)],
-            Some(Direction::Ingress) => [Some(MessageKind::Response), Some(MessageKind::Request)],
-            None => [None, None],
-        };
         Self {
             state: State::with_cap(cfg.max_buffer_bytes),
             role,
             cfg,
             parsers: [PacketParser::default(), PacketParser::default()],
-            kinds,
-            reqs: VecDeque::new(),
-            resps: VecDeque::new(),
-            queued_bytes: [0; 2],
-            unpolled: false,
+            sides: Sides::new(role),
+            queues: Queues::default(),
             handshake: false,
             encrypted: false,
             stats: SessionStats::default(),
@@ -65,38 +54,22 @@ impl MysqlSession {
         (self.cfg.max_buffer_bytes / 2).clamp(64, 64 * 1024)
     }
 
-    fn kind(&self, dir: Direction) -> Option<MessageKind> {
-        self.kinds.get(dir.index()).copied().flatten()
-    }
-
-    fn dir_of(&self, kind: MessageKind) -> Option<Direction> {
-        [Direction::Egress, Direction::Ingress]
-            .into_iter()
-            .find(|&d| self.kind(d) == Some(kind))
-    }
-
     /// With an unknown role, the first command or greeting decides both directions.
     fn classify(&mut self, dir: Direction) {
-        if self.kinds.iter().any(Option::is_some) {
+        if self.sides.known() {
             return;
         }
-        let Some(k) = self
+        if let Some(k) = self
             .parsers
             .get(dir.index())
             .and_then(|p| infer::classify(p.stream.data(), false))
-        else {
-            return;
-        };
-        if let Some(slot) = self.kinds.get_mut(dir.index()) {
-            *slot = Some(k);
-        }
-        if let Some(slot) = self.kinds.get_mut(dir.opposite().index()) {
-            *slot = Some(k.opposite());
+        {
+            self.sides.learn(dir, k);
         }
     }
 
     fn advance(&mut self, dir: Direction) {
-        let Some(kind) = self.kind(dir) else { return };
+        let Some(kind) = self.sides.kind(dir) else { return };
         let keep = self.keep();
         let mut out = VecDeque::new();
         if let Some(p) = self.parsers.get_mut(dir.index()) {
@@ -119,16 +92,7 @@ impl MysqlSession {
             return;
         }
         self.handshake = false;
-        while !self.reqs.is_empty()
-            && (self.reqs.len() >= self.cfg.max_pending_messages
-                || self.queued_bytes[0] + p.held() > self.cfg.max_buffer_bytes)
-        {
-            self.pop_req();
-            self.stats.unmatched_requests += 1;
-        }
-        self.queued_bytes[0] += p.held();
-        self.reqs.push_back(p);
-        self.unpolled = true;
+        self.queues.push_req(p, &self.cfg, &mut self.stats);
     }
 
     fn push_resp(&mut self, p: Packet) {
@@ -142,76 +106,29 @@ impl MysqlSession {
             }
             return;
         }
-        let cap = self.resp_cap();
-        while !self.resps.is_empty()
-            && (self.resps.len() >= cap || self.queued_bytes[1] + p.held() > self.cfg.max_buffer_bytes)
-        {
-            self.pop_resp();
-            self.stats.unmatched_responses += 1;
-        }
-        self.queued_bytes[1] += p.held();
-        self.resps.push_back(p);
-        self.unpolled = true;
-    }
-
-    /// Response packets queued at most (a result set is many).
-    fn resp_cap(&self) -> usize {
-        self.cfg.max_pending_messages.saturating_mul(8).max(8)
-    }
-
-    /// A queue holds half its bound (count or bytes).
-    fn backlogged(&self) -> bool {
-        let half_bytes = self.cfg.max_buffer_bytes / 2;
-        self.reqs.len() >= self.cfg.max_pending_messages / 2
-            || self.resps.len() >= self.resp_cap() / 2
-            || self.queued_bytes.iter().any(|&b| b >= half_bytes)
-    }
-
-    fn pop_req(&mut self) -> Option<Packet> {
-        let p = self.reqs.pop_front()?;
-        self.queued_bytes[0] = self.queued_bytes[0].saturating_sub(p.held());
-        Some(p)
-    }
-
-    fn pop_resp(&mut self) -> Option<Packet> {
-        let p = self.resps.pop_front()?;
-        self.queued_bytes[1] = self.queued_bytes[1].saturating_sub(p.held());
-        Some(p)
-    }
-
-    fn record_role(&self) -> TraceRole {
-        match (self.role, self.dir_of(MessageKind::Request)) {
-            (TraceRole::Unknown, Some(d)) => TraceRole::infer(d, MessageKind::Request),
-            (r, _) => r,
-        }
+        let _ = self.queues.make_room_for_resp(p.held(), &self.cfg, &mut self.stats);
+        self.queues.push_resp(p);
     }
 
     fn stitch(&mut self, meta: &ConnMeta, out: &mut dyn TableWriter, closing: bool) {
-        let role = self.record_role();
+        let role = self.sides.record_role(self.role);
         let mut writer = out.as_any_mut().downcast_mut::<MysqlWriter>();
-        while let Some(req_ts) = self.reqs.front().map(|r| r.ts) {
-            while self.resps.front().is_some_and(|r| r.ts < req_ts) {
-                self.pop_resp();
-                self.stats.unmatched_responses += 1;
-            }
-            let more = self.reqs.len() > 1 || closing;
-            let Some(req) = self.reqs.front() else { break };
-            match stitch::handle(req, &self.resps, more, &mut self.state) {
+        while self.queues.head_after_orphans(&mut self.stats).is_some() {
+            let more = self.queues.reqs.len() > 1 || closing;
+            let Some(req) = self.queues.reqs.front() else { break };
+            match stitch::handle(req, &self.queues.resps, more, &mut self.state) {
                 Outcome::Wait => break,
                 Outcome::Desync => {
                     self.stats.parse_errors += 1;
-                    self.pop_req();
+                    self.queues.pop_req();
                     // Drop the rest of this command's answer: up to the next answer's start.
-                    while self.resps.front().is_some_and(|r| r.seq != 1) {
-                        self.pop_resp();
+                    while self.queues.resps.front().is_some_and(|r| r.seq != 1) {
+                        self.queues.pop_resp();
                         self.stats.unmatched_responses += 1;
                     }
                 }
                 Outcome::Done { n, rec } => {
-                    self.pop_req();
-                    for _ in 0..n {
-                        self.pop_resp();
-                    }
+                    self.queues.pop_answered(n);
                     let Some(rec) = rec else { continue };
                     match writer.as_deref_mut() {
                         Some(w) => {
@@ -246,40 +163,42 @@ impl MysqlSession {
         }
     }
 
-    fn expire(&mut self, now_ns: u64) {
-        let expiry = self.cfg.message_expiry_ns;
-        while self.reqs.front().is_some_and(|p| p.ts.saturating_add(expiry) < now_ns) {
-            self.pop_req();
-            self.stats.unmatched_requests += 1;
-        }
-        if self.reqs.is_empty() {
-            while self.resps.front().is_some_and(|p| p.ts.saturating_add(expiry) < now_ns) {
-                self.pop_resp();
-                self.stats.unmatched_responses += 1;
-            }
-        }
-    }
-
-    fn drop_queued(&mut self, responses_too: bool) {
-        while self.pop_req().is_some() {
-            self.stats.unmatched_requests += 1;
-        }
-        if responses_too {
-            while self.pop_resp().is_some() {
-                self.stats.unmatched_responses += 1;
-            }
-        }
-    }
-
     fn lose(&mut self, dir: Direction, lost: u64) {
         let absorbed = match self.parsers.get_mut(dir.index()) {
             Some(p) => p.gap(lost, &mut self.stats),
             None => true,
         };
         if !absorbed {
-            let response_side = self.kind(dir) == Some(MessageKind::Response);
-            self.drop_queued(response_side);
+            let response_side = self.sides.kind(dir) == Some(MessageKind::Response);
+            self.queues.drop_queued(response_side, &mut self.stats);
         }
+    }
+}
+
+impl BoundedParse for MysqlSession {
+    fn unparsed(&self, dir: Direction) -> usize {
+        self.parsers.get(dir.index()).map_or(0, |p| p.stream.len())
+    }
+
+    fn parse_more(&mut self, dir: Direction, ts_ns: u64, bytes: &[u8]) {
+        if let Some(p) = self.parsers.get_mut(dir.index()) {
+            p.stream.push(ts_ns, bytes);
+        }
+        self.classify(dir);
+        self.advance(dir);
+    }
+
+    fn dropped(&mut self, dir: Direction, lost: u64) {
+        self.lose(dir, lost);
+    }
+
+    /// Checked once per feed, before any byte (see `feed`).
+    fn skips_rest(&self) -> bool {
+        false
+    }
+
+    fn stats_mut(&mut self) -> &mut SessionStats {
+        &mut self.stats
     }
 }
 
@@ -291,23 +210,7 @@ impl Session for MysqlSession {
             return;
         }
         let max = self.cfg.max_buffer_bytes;
-        let mut rest = data;
-        while !rest.is_empty() {
-            let held = self.parsers.get(dir.index()).map_or(0, |p| p.stream.len());
-            let room = max.saturating_sub(held);
-            if room == 0 {
-                self.stats.bytes_dropped += rest.len() as u64;
-                self.lose(dir, rest.len() as u64);
-                return;
-            }
-            let (now, later) = rest.split_at(room.min(rest.len()));
-            if let Some(p) = self.parsers.get_mut(dir.index()) {
-                p.stream.push(ts_ns, now);
-            }
-            self.classify(dir);
-            self.advance(dir);
-            rest = later;
-        }
+        feed_bounded(self, dir, ts_ns, data, max);
     }
 
     fn gap(&mut self, dir: Direction, lost_bytes: u64) {
@@ -322,8 +225,8 @@ impl Session for MysqlSession {
             self.advance(d);
         }
         self.stitch(meta, out, false);
-        self.expire(now_ns);
-        self.unpolled = false;
+        self.queues.expire(now_ns, self.cfg.message_expiry_ns, &mut self.stats);
+        self.queues.unpolled = false;
     }
 
     fn close(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
@@ -333,13 +236,11 @@ impl Session for MysqlSession {
         }
         self.stitch(meta, out, true);
         let _ = now_ns;
-        self.drop_queued(true);
+        self.queues.drop_queued(true, &mut self.stats);
     }
 
     fn buffered_bytes(&self) -> usize {
-        self.parsers.iter().map(|p| p.stream.len()).sum::<usize>()
-            + self.queued_bytes.iter().sum::<usize>()
-            + self.state.held_bytes()
+        self.parsers.iter().map(|p| p.stream.len()).sum::<usize>() + self.queues.held_bytes() + self.state.held_bytes()
     }
 
     fn stats(&self) -> SessionStats {
@@ -351,6 +252,6 @@ impl Session for MysqlSession {
     }
 
     fn wants_poll(&self) -> bool {
-        self.unpolled && self.backlogged()
+        self.queues.unpolled && self.queues.backlogged(&self.cfg)
     }
 }

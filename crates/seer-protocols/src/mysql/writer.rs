@@ -1,16 +1,11 @@
 //! `mysql_events` rows and the writer that turns them into an Arrow batch.
 
-use std::any::Any;
-use std::sync::Arc;
-
-use arrow::array::{ArrayRef, Int64Array, StringArray};
-use arrow::error::ArrowError;
-use arrow::record_batch::RecordBatch;
+use arrow::array::ArrayRef;
+use seer_types::TableDef;
 use seer_types::tables::MYSQL_EVENTS;
 
-use crate::l7::{RowHead, head_column};
-use crate::protocol::TableWriter;
-use crate::types::ProtocolError;
+use crate::l7::RowHead;
+use crate::rows_writer::{L7Row, RowsWriter, int_column, text_column};
 
 /// One `mysql_events` row (Pixie's columns).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,81 +22,23 @@ pub struct MysqlRecord {
     pub resp_body: String,
 }
 
-/// Accumulates [`MysqlRecord`]s for `mysql_events`.
-#[derive(Debug, Default)]
-pub struct MysqlWriter {
-    rows: Vec<MysqlRecord>,
-}
+impl L7Row for MysqlRecord {
+    const TABLE: TableDef = MYSQL_EVENTS;
 
-impl MysqlWriter {
-    /// An empty writer.
-    pub fn new() -> Self {
-        Self::default()
+    fn head(&self) -> &RowHead {
+        &self.head
     }
 
-    /// Appends a row.
-    pub fn push(&mut self, r: MysqlRecord) {
-        self.rows.push(r);
-    }
-
-    /// The rows held (not yet finished).
-    pub fn rows(&self) -> &[MysqlRecord] {
-        &self.rows
-    }
-
-    /// Takes the rows held, leaving the writer empty.
-    pub fn take_rows(&mut self) -> Vec<MysqlRecord> {
-        std::mem::take(&mut self.rows)
-    }
-
-    fn column(&self, name: &str) -> Result<ArrayRef, ArrowError> {
-        if let Some(c) = head_column(name, self.rows.iter().map(|r| &r.head)) {
-            return c;
-        }
-        let text = |f: fn(&MysqlRecord) -> &str| -> ArrayRef {
-            Arc::new(StringArray::from_iter_values(self.rows.iter().map(f)))
-        };
-        let int = |f: fn(&MysqlRecord) -> i64| -> ArrayRef {
-            Arc::new(Int64Array::from_iter_values(self.rows.iter().map(f)))
-        };
-        Ok(match name {
-            "req_cmd" => int(|r| r.req_cmd),
-            "req_body" => text(|r| &r.req_body),
-            "resp_status" => int(|r| r.resp_status),
-            "resp_body" => text(|r| &r.resp_body),
-            other => {
-                return Err(ArrowError::SchemaError(format!(
-                    "mysql_events has no writer for column {other}"
-                )));
-            }
+    fn column(rows: &[Self], name: &str) -> Option<ArrayRef> {
+        Some(match name {
+            "req_cmd" => int_column(rows, |r| r.req_cmd),
+            "req_body" => text_column(rows, |r| &r.req_body),
+            "resp_status" => int_column(rows, |r| r.resp_status),
+            "resp_body" => text_column(rows, |r| &r.resp_body),
+            _ => return None,
         })
     }
-
-    fn build(&self) -> Result<RecordBatch, ArrowError> {
-        let columns = MYSQL_EVENTS
-            .columns
-            .iter()
-            .map(|c| self.column(c.name))
-            .collect::<Result<Vec<_>, _>>()?;
-        RecordBatch::try_new(MYSQL_EVENTS.arrow_schema(), columns)
-    }
 }
 
-impl TableWriter for MysqlWriter {
-    fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    fn finish(&mut self) -> Result<RecordBatch, ProtocolError> {
-        let batch = self.build().map_err(|source| ProtocolError::Batch {
-            table: MYSQL_EVENTS.name,
-            source,
-        });
-        self.rows.clear();
-        batch
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-}
+/// Accumulates [`MysqlRecord`]s for `mysql_events`.
+pub type MysqlWriter = RowsWriter<MysqlRecord>;

@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 
+use crate::sql_common::{FrameSync, Queued};
 use crate::stream::ByteStream;
 use crate::types::{MessageKind, SessionStats};
 
@@ -52,6 +53,16 @@ pub(crate) struct Frame {
     pub extra_rows: u64,
 }
 
+impl Queued for Frame {
+    fn ts(&self) -> u64 {
+        self.ts
+    }
+
+    fn held(&self) -> usize {
+        Frame::held(self)
+    }
+}
+
 impl Frame {
     /// Bytes this frame holds.
     pub(crate) fn held(&self) -> usize {
@@ -63,10 +74,8 @@ impl Frame {
 #[derive(Debug, Default)]
 pub(crate) struct FrameParser {
     pub stream: ByteStream,
-    /// Bytes of a cut message still to skip.
-    skip: u64,
-    /// Looking for the next plausible header (after a gap or garbage).
-    resync: bool,
+    /// The rest of a cut message to skip; resynchronising after a gap or garbage.
+    sync: FrameSync,
     /// SSL/GSS requests the server has not answered yet (response direction only).
     pub ssl_answers_due: u32,
 }
@@ -140,16 +149,7 @@ impl FrameParser {
         out: &mut VecDeque<Frame>,
     ) {
         loop {
-            if self.skip > 0 {
-                let n = usize::try_from(self.skip).unwrap_or(usize::MAX).min(self.stream.len());
-                if n == 0 {
-                    return;
-                }
-                self.stream.consume(n);
-                self.skip -= n as u64;
-                continue;
-            }
-            if self.resync && !self.find_boundary(kind, stats) {
+            if !self.sync.skip_cut(&mut self.stream) || !self.find_boundary(kind, stats) {
                 return;
             }
             match self.next_frame(kind, lim) {
@@ -160,7 +160,7 @@ impl FrameParser {
                 Step::NeedMore => return,
                 Step::Invalid => {
                     stats.parse_errors += 1;
-                    self.resync = true;
+                    self.sync.resync = true;
                     // Skip at least the byte that did not parse.
                     self.stream.consume(1);
                     stats.bytes_skipped += 1;
@@ -208,7 +208,7 @@ impl FrameParser {
                 data.get(body_at..keep).map(<[u8]>::to_vec).unwrap_or_default()
             };
             self.stream.consume(keep);
-            self.skip = (total - keep) as u64;
+            self.sync.skip = (total - keep) as u64;
             return Step::Frame(self.frame(tag, payload, true, ts));
         }
         if total <= data.len() {
@@ -236,49 +236,21 @@ impl FrameParser {
         }
     }
 
-    /// Skips to the next plausible header; `false` when more data is needed to find one.
+    /// When resynchronising, skips to the next plausible header (the message after it must also
+    /// start plausibly, unless it ends the data); `false` when more data is needed to find one.
     fn find_boundary(&mut self, kind: MessageKind, stats: &mut SessionStats) -> bool {
-        let data = self.stream.data();
-        let mut at = None;
-        for i in 0..data.len() {
-            let Some(rest) = data.get(i..) else { break };
-            if rest.len() < 5 {
-                at = Some((i, false));
-                break;
-            }
-            if let Some(total) = tagged_header(kind, rest) {
-                // The message after it must also start plausibly, unless it ends the data.
-                let next_ok = match rest.get(total..) {
-                    None => true,
-                    Some([]) => true,
-                    Some(after) => after.first().is_some_and(|&t| known(kind, t)),
-                };
-                if next_ok {
-                    at = Some((i, true));
-                    break;
-                }
-            }
-        }
-        let (skip, found) = at.unwrap_or((data.len(), false));
-        self.stream.consume(skip);
-        stats.bytes_skipped += skip as u64;
-        if found {
-            self.resync = false;
-        }
-        found
+        self.sync.find_boundary(&mut self.stream, stats, 5, |rest| {
+            tagged_header(kind, rest).is_some_and(|total| match rest.get(total..) {
+                None | Some([]) => true,
+                Some(after) => after.first().is_some_and(|&t| known(kind, t)),
+            })
+        })
     }
 
     /// Bytes were lost: a cut message absorbs them (`true`); otherwise the partial message is
     /// dropped and the parser resynchronises (`false`).
     pub(crate) fn gap(&mut self, lost: u64, stats: &mut SessionStats) -> bool {
-        if self.skip >= lost && self.stream.len() == 0 {
-            self.skip -= lost;
-            return true;
-        }
-        self.skip = 0;
-        stats.bytes_skipped += self.stream.clear() as u64;
-        self.resync = true;
-        false
+        self.sync.gap(&mut self.stream, lost, stats)
     }
 }
 

@@ -13,6 +13,7 @@ use super::stitch::{self, MAX_TEXT, Outcome, Pair, State};
 use super::writer::{PgsqlRecord, PgsqlWriter};
 use crate::l7::RowHead;
 use crate::protocol::{ChunkMeta, Session, TableWriter};
+use crate::sql_common::{BoundedParse, Queues, Sides, feed_bounded};
 use crate::text::truncate_marked;
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
 
@@ -33,13 +34,8 @@ pub struct PgsqlSession {
     role: TraceRole,
     cfg: ProtocolConfig,
     parsers: [FrameParser; 2],
-    /// What each direction carries (index: 0 egress, 1 ingress), once known.
-    kinds: [Option<MessageKind>; 2],
-    reqs: VecDeque<Frame>,
-    resps: VecDeque<Frame>,
-    queued_bytes: [usize; 2],
-    /// Frames were queued since the last poll.
-    unpolled: bool,
+    sides: Sides,
+    queues: Queues<Frame>,
     row_run: usize,
     state: State,
     stats: SessionStats,
@@ -48,22 +44,14 @@ pub struct PgsqlSession {
 impl PgsqlSession {
     /// A session for a connection traced on side `role`.
     pub fn new(role: TraceRole, cfg: ProtocolConfig) -> Self {
-        let kinds = match role.request_direction() {
-            Some(Direction::Egress) => [Some(MessageKind::Request), Some(MessageKind::Response)],
-            Some(Direction::Ingress) => [Some(MessageKind::Response), Some(MessageKind::Request)],
-            None => [None, None],
-        };
         let mut state = State::default();
         state.set_cap(cfg.max_buffer_bytes);
         Self {
             role,
             cfg,
             parsers: [FrameParser::default(), FrameParser::default()],
-            kinds,
-            reqs: VecDeque::new(),
-            resps: VecDeque::new(),
-            queued_bytes: [0; 2],
-            unpolled: false,
+            sides: Sides::new(role),
+            queues: Queues::default(),
             row_run: 0,
             state,
             stats: SessionStats::default(),
@@ -78,7 +66,7 @@ impl PgsqlSession {
 
     /// With an unknown role, the first message that says what it is decides both directions.
     fn classify(&mut self, dir: Direction) {
-        if self.kinds.iter().any(Option::is_some) {
+        if self.sides.known() {
             return;
         }
         let Some(p) = self.parsers.get(dir.index()) else { return };
@@ -90,29 +78,13 @@ impl PgsqlSession {
             _ => None,
         };
         if let Some(k) = kind {
-            let (mine, other) = (dir.index(), dir.opposite().index());
-            if let Some(slot) = self.kinds.get_mut(mine) {
-                *slot = Some(k);
-            }
-            if let Some(slot) = self.kinds.get_mut(other) {
-                *slot = Some(k.opposite());
-            }
+            self.sides.learn(dir, k);
         }
-    }
-
-    fn kind(&self, dir: Direction) -> Option<MessageKind> {
-        self.kinds.get(dir.index()).copied().flatten()
-    }
-
-    fn dir_of(&self, kind: MessageKind) -> Option<Direction> {
-        [Direction::Egress, Direction::Ingress]
-            .into_iter()
-            .find(|&d| self.kind(d) == Some(kind))
     }
 
     /// Parses what `dir` holds into its queue.
     fn advance(&mut self, dir: Direction) {
-        let Some(kind) = self.kind(dir) else { return };
+        let Some(kind) = self.sides.kind(dir) else { return };
         let lim = self.limits();
         let mut out = VecDeque::new();
         if let Some(p) = self.parsers.get_mut(dir.index()) {
@@ -131,21 +103,12 @@ impl PgsqlSession {
             return;
         }
         if matches!(f.tag, SSL_REQUEST | GSSENC_REQUEST)
-            && let Some(d) = self.dir_of(MessageKind::Response)
+            && let Some(d) = self.sides.dir_of(MessageKind::Response)
             && let Some(p) = self.parsers.get_mut(d.index())
         {
             p.ssl_answers_due += 1;
         }
-        while !self.reqs.is_empty()
-            && (self.reqs.len() >= self.cfg.max_pending_messages
-                || self.queued_bytes[0] + f.held() > self.cfg.max_buffer_bytes)
-        {
-            self.pop_req();
-            self.stats.unmatched_requests += 1;
-        }
-        self.queued_bytes[0] += f.held();
-        self.reqs.push_back(f);
-        self.unpolled = true;
+        self.queues.push_req(f, &self.cfg, &mut self.stats);
     }
 
     fn push_resp(&mut self, f: Frame) {
@@ -159,7 +122,7 @@ impl PgsqlSession {
         }
         if f.tag == b'D' {
             if self.row_run >= ROW_RUN_BYTES
-                && let Some(last) = self.resps.back_mut()
+                && let Some(last) = self.queues.resps.back_mut()
                 && last.tag == b'D'
             {
                 last.extra_rows += 1 + f.extra_rows;
@@ -169,73 +132,35 @@ impl PgsqlSession {
         } else {
             self.row_run = 0;
         }
-        let cap = self.resp_cap();
-        while !self.resps.is_empty()
-            && (self.resps.len() >= cap || self.queued_bytes[1] + f.held() > self.cfg.max_buffer_bytes)
-        {
-            self.pop_resp();
-            self.stats.unmatched_responses += 1;
+        if self.queues.make_room_for_resp(f.held(), &self.cfg, &mut self.stats) {
+            self.end_row_run_if_drained();
         }
-        self.queued_bytes[1] += f.held();
-        self.resps.push_back(f);
-        self.unpolled = true;
+        self.queues.push_resp(f);
     }
 
-    /// Response frames queued at most (a request is answered by several).
-    fn resp_cap(&self) -> usize {
-        self.cfg.max_pending_messages.saturating_mul(8).max(8)
-    }
-
-    /// A queue holds half its bound (count or bytes).
-    fn backlogged(&self) -> bool {
-        let half_bytes = self.cfg.max_buffer_bytes / 2;
-        self.reqs.len() >= self.cfg.max_pending_messages / 2
-            || self.resps.len() >= self.resp_cap() / 2
-            || self.queued_bytes.iter().any(|&b| b >= half_bytes)
-    }
-
-    fn pop_req(&mut self) -> Option<Frame> {
-        let f = self.reqs.pop_front()?;
-        self.queued_bytes[0] = self.queued_bytes[0].saturating_sub(f.held());
-        Some(f)
-    }
-
-    fn pop_resp(&mut self) -> Option<Frame> {
-        let f = self.resps.pop_front()?;
-        self.queued_bytes[1] = self.queued_bytes[1].saturating_sub(f.held());
-        if self.resps.is_empty() {
+    /// A run of rows ends when the response queue empties (it is 0 whenever the queue is empty,
+    /// but while a frame is being queued).
+    fn end_row_run_if_drained(&mut self) {
+        if self.queues.resps.is_empty() {
             self.row_run = 0;
-        }
-        Some(f)
-    }
-
-    fn record_role(&self) -> TraceRole {
-        match (self.role, self.dir_of(MessageKind::Request)) {
-            (TraceRole::Unknown, Some(d)) => TraceRole::infer(d, MessageKind::Request),
-            (r, _) => r,
         }
     }
 
     fn stitch(&mut self, meta: &ConnMeta, out: &mut dyn TableWriter) {
-        let role = self.record_role();
+        let role = self.sides.record_role(self.role);
         let mut writer = out.as_any_mut().downcast_mut::<PgsqlWriter>();
-        while let Some(req_ts) = self.reqs.front().map(|r| r.ts) {
-            while self.resps.front().is_some_and(|r| r.ts < req_ts) {
-                self.pop_resp();
-                self.stats.unmatched_responses += 1;
-            }
-            let Some(req) = self.reqs.front() else { break };
-            match stitch::handle(req, &self.resps, &mut self.state) {
+        while self.queues.head_after_orphans(&mut self.stats).is_some() {
+            self.end_row_run_if_drained();
+            let Some(req) = self.queues.reqs.front() else { break };
+            match stitch::handle(req, &self.queues.resps, &mut self.state) {
                 Outcome::Wait => break,
                 Outcome::Desync => {
                     self.stats.parse_errors += 1;
-                    self.pop_req();
+                    self.queues.pop_req();
                 }
                 Outcome::Done { n, pair } => {
-                    self.pop_req();
-                    for _ in 0..n {
-                        self.pop_resp();
-                    }
+                    self.queues.pop_answered(n);
+                    self.end_row_run_if_drained();
                     let Some(pair) = pair else { continue };
                     match writer.as_deref_mut() {
                         Some(w) => {
@@ -267,20 +192,6 @@ impl PgsqlSession {
         }
     }
 
-    fn expire(&mut self, now_ns: u64) {
-        let expiry = self.cfg.message_expiry_ns;
-        while self.reqs.front().is_some_and(|f| f.ts.saturating_add(expiry) < now_ns) {
-            self.pop_req();
-            self.stats.unmatched_requests += 1;
-        }
-        if self.reqs.is_empty() {
-            while self.resps.front().is_some_and(|f| f.ts.saturating_add(expiry) < now_ns) {
-                self.pop_resp();
-                self.stats.unmatched_responses += 1;
-            }
-        }
-    }
-
     /// `lost` bytes of `dir` will never arrive: resynchronise; unless a cut message absorbed them,
     /// drop what they may have answered.
     fn lose(&mut self, dir: Direction, lost: u64) {
@@ -289,20 +200,40 @@ impl PgsqlSession {
             None => true,
         };
         if !absorbed {
-            let response_side = self.kind(dir) == Some(MessageKind::Response);
+            let response_side = self.sides.kind(dir) == Some(MessageKind::Response);
             self.drop_queued(response_side);
         }
     }
 
     fn drop_queued(&mut self, responses_too: bool) {
-        while self.pop_req().is_some() {
-            self.stats.unmatched_requests += 1;
+        self.queues.drop_queued(responses_too, &mut self.stats);
+        self.end_row_run_if_drained();
+    }
+}
+
+impl BoundedParse for PgsqlSession {
+    fn unparsed(&self, dir: Direction) -> usize {
+        self.parsers.get(dir.index()).map_or(0, |p| p.stream.len())
+    }
+
+    fn parse_more(&mut self, dir: Direction, ts_ns: u64, bytes: &[u8]) {
+        if let Some(p) = self.parsers.get_mut(dir.index()) {
+            p.stream.push(ts_ns, bytes);
         }
-        if responses_too {
-            while self.pop_resp().is_some() {
-                self.stats.unmatched_responses += 1;
-            }
-        }
+        self.classify(dir);
+        self.advance(dir);
+    }
+
+    fn dropped(&mut self, dir: Direction, lost: u64) {
+        self.lose(dir, lost);
+    }
+
+    fn skips_rest(&self) -> bool {
+        self.state.encrypted
+    }
+
+    fn stats_mut(&mut self) -> &mut SessionStats {
+        &mut self.stats
     }
 }
 
@@ -310,27 +241,7 @@ impl Session for PgsqlSession {
     fn feed(&mut self, dir: Direction, meta: ChunkMeta, data: &[u8]) {
         let ts_ns = meta.ts_ns;
         let max = self.cfg.max_buffer_bytes;
-        let mut rest = data;
-        while !rest.is_empty() {
-            if self.state.encrypted {
-                self.stats.bytes_skipped += rest.len() as u64;
-                return;
-            }
-            let held = self.parsers.get(dir.index()).map_or(0, |p| p.stream.len());
-            let room = max.saturating_sub(held);
-            if room == 0 {
-                self.stats.bytes_dropped += rest.len() as u64;
-                self.lose(dir, rest.len() as u64);
-                return;
-            }
-            let (now, later) = rest.split_at(room.min(rest.len()));
-            if let Some(p) = self.parsers.get_mut(dir.index()) {
-                p.stream.push(ts_ns, now);
-            }
-            self.classify(dir);
-            self.advance(dir);
-            rest = later;
-        }
+        feed_bounded(self, dir, ts_ns, data, max);
     }
 
     fn gap(&mut self, dir: Direction, lost_bytes: u64) {
@@ -345,8 +256,9 @@ impl Session for PgsqlSession {
             self.advance(d);
         }
         self.stitch(meta, out);
-        self.expire(now_ns);
-        self.unpolled = false;
+        self.queues.expire(now_ns, self.cfg.message_expiry_ns, &mut self.stats);
+        self.end_row_run_if_drained();
+        self.queues.unpolled = false;
     }
 
     fn close(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
@@ -355,9 +267,7 @@ impl Session for PgsqlSession {
     }
 
     fn buffered_bytes(&self) -> usize {
-        self.parsers.iter().map(|p| p.stream.len()).sum::<usize>()
-            + self.queued_bytes.iter().sum::<usize>()
-            + self.state.held_bytes()
+        self.parsers.iter().map(|p| p.stream.len()).sum::<usize>() + self.queues.held_bytes() + self.state.held_bytes()
     }
 
     fn stats(&self) -> SessionStats {
@@ -369,7 +279,7 @@ impl Session for PgsqlSession {
     }
 
     fn wants_poll(&self) -> bool {
-        self.unpolled && self.backlogged()
+        self.queues.unpolled && self.queues.backlogged(&self.cfg)
     }
 }
 

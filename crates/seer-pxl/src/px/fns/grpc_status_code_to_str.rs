@@ -1,12 +1,11 @@
 //! `px.grpc_status_code_to_str(code)`: The name of a gRPC status code.
 
 use datafusion::arrow::array::ArrayRef;
-use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
 
+use super::code_names;
 use crate::column::Operand;
-use crate::px::scalar::{Built, ScalarDef, call_udf, int};
-use crate::udf::{RowUdf, i64_to_str};
+use crate::px::scalar::{Built, ScalarDef};
 
 /// `px.grpc_status_code_to_str`.
 pub(crate) static DEF: ScalarDef = ScalarDef {
@@ -38,17 +37,9 @@ const NAMES: &[(i64, &str)] = &[
 ];
 
 fn build(a: &[Operand]) -> Built {
-    let udf = RowUdf::udf("grpc_status_code_to_str", vec![DataType::Int64], DataType::Utf8, kernel);
-    Ok(call_udf(&udf, vec![int(a, 0)?]))
+    code_names::build("grpc_status_code_to_str", a, kernel)
 }
 
 fn kernel(args: &[ArrayRef]) -> Result<ArrayRef> {
-    i64_to_str(args, |v| {
-        Some(
-            NAMES
-                .iter()
-                .find(|(k, _)| *k == v)
-                .map_or_else(|| format!("{v}"), |(_, n)| (*n).to_string()),
-        )
-    })
+    code_names::lookup(args, NAMES, None)
 }

@@ -1,12 +1,11 @@
 //! `px.http_resp_message(status)`: The standard reason phrase of an HTTP status code.
 
 use datafusion::arrow::array::ArrayRef;
-use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
 
+use super::code_names;
 use crate::column::Operand;
-use crate::px::scalar::{Built, ScalarDef, call_udf, int};
-use crate::udf::{RowUdf, i64_to_str};
+use crate::px::scalar::{Built, ScalarDef};
 
 /// `px.http_resp_message`.
 pub(crate) static DEF: ScalarDef = ScalarDef {
@@ -83,17 +82,9 @@ const NAMES: &[(i64, &str)] = &[
 ];
 
 fn build(a: &[Operand]) -> Built {
-    let udf = RowUdf::udf("http_resp_message", vec![DataType::Int64], DataType::Utf8, kernel);
-    Ok(call_udf(&udf, vec![int(a, 0)?]))
+    code_names::build("http_resp_message", a, kernel)
 }
 
 fn kernel(args: &[ArrayRef]) -> Result<ArrayRef> {
-    i64_to_str(args, |v| {
-        Some(
-            NAMES
-                .iter()
-                .find(|(k, _)| *k == v)
-                .map_or_else(String::new, |(_, n)| (*n).to_string()),
-        )
-    })
+    code_names::lookup(args, NAMES, Some(""))
 }

@@ -14,6 +14,7 @@ mod binary;
 mod bytes_to_hex;
 mod ceil;
 mod cidrs_contain_ip;
+mod code_names;
 mod contains;
 mod cql_opcode_name;
 mod divide;

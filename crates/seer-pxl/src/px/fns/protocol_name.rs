@@ -1,12 +1,11 @@
 //! `px.protocol_name(protocol)`: The name of a traffic protocol number (`conn_stats.protocol`).
 
 use datafusion::arrow::array::ArrayRef;
-use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
 
+use super::code_names;
 use crate::column::Operand;
-use crate::px::scalar::{Built, ScalarDef, call_udf, int};
-use crate::udf::{RowUdf, i64_to_str};
+use crate::px::scalar::{Built, ScalarDef};
 
 /// `px.protocol_name`.
 pub(crate) static DEF: ScalarDef = ScalarDef {
@@ -35,17 +34,9 @@ const NAMES: &[(i64, &str)] = &[
 ];
 
 fn build(a: &[Operand]) -> Built {
-    let udf = RowUdf::udf("protocol_name", vec![DataType::Int64], DataType::Utf8, kernel);
-    Ok(call_udf(&udf, vec![int(a, 0)?]))
+    code_names::build("protocol_name", a, kernel)
 }
 
 fn kernel(args: &[ArrayRef]) -> Result<ArrayRef> {
-    i64_to_str(args, |v| {
-        Some(
-            NAMES
-                .iter()
-                .find(|(k, _)| *k == v)
-                .map_or_else(|| "Unknown".to_string(), |(_, n)| (*n).to_string()),
-        )
-    })
+    code_names::lookup(args, NAMES, Some("Unknown"))
 }

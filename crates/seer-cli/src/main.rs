@@ -13,6 +13,7 @@ mod introspect;
 mod run;
 mod scripts;
 mod sql;
+mod thp;
 mod up;
 
 use std::path::PathBuf;

@@ -70,6 +70,9 @@ pub(crate) fn up(args: UpArgs) -> Result<ExitCode> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    if !crate::thp::disable() {
+        tracing::info!("transparent huge pages stay on for this process: expect more CPU per traced request");
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -92,12 +92,16 @@ def load_average():
 class Seer:
     """`seer up` with its own config, data dir and API port; queried with `seer run`."""
 
-    def __init__(self, binary, tmp, ring=None, hooks=None):
+    def __init__(self, binary, tmp, ring=None, hooks=None, store_budget=None):
         self.binary = binary
         self.dir = tempfile.mkdtemp(dir=tmp)
         self.port = free_port()
         conf = os.path.join(self.dir, "seer.toml")
         with open(conf, "w") as f:
+            if store_budget:
+                # A cap, not an allocation: big enough that no row of the run is evicted before it is
+                # counted (each table gets a share of it).
+                f.write(f'[store]\nmemory_budget = "{store_budget}"\n')
             f.write("[collect]\n")
             if ring:
                 f.write(f"ring_buffer = {ring}\n")

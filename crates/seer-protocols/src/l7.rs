@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, FixedSizeBinaryBuilder, Int64Array, StringArray, TimestampNanosecondArray};
+use arrow::array::{
+    ArrayRef, BooleanArray, FixedSizeBinaryArray, FixedSizeBinaryBuilder, Int64Array, StringArray, StringBuilder,
+    TimestampNanosecondArray,
+};
 use arrow::error::ArrowError;
 use seer_types::Upid;
 
@@ -50,6 +53,75 @@ impl RowHead {
             encrypted: meta.encrypted,
             latency: i64_of(resp_ts.saturating_sub(req_ts)),
         }
+    }
+}
+
+/// The head columns built row by row (the HTTP writer's; the others build from [`RowHead`]s).
+#[derive(Debug, Default)]
+pub(crate) struct HeadColumns {
+    time: Vec<i64>,
+    upid: Vec<[u8; 16]>,
+    remote_addr: StringBuilder,
+    remote_port: Vec<i64>,
+    local_addr: StringBuilder,
+    local_port: Vec<i64>,
+    trace_role: Vec<i64>,
+    encrypted: Vec<bool>,
+    latency: Vec<i64>,
+}
+
+impl HeadColumns {
+    /// Appends the head of a record whose request started at `req_ts` and whose response ended at
+    /// `resp_ts` (as [`RowHead::new`]).
+    pub(crate) fn append(&mut self, meta: &ConnMeta, role: TraceRole, req_ts: u64, resp_ts: u64) {
+        self.time.push(i64_of(resp_ts));
+        self.upid.push(meta.upid.to_bytes());
+        self.remote_addr.append_value(&meta.remote_addr);
+        self.remote_port.push(i64::from(meta.remote_port));
+        self.local_addr.append_value(&meta.local_addr);
+        self.local_port.push(i64::from(meta.local_port));
+        self.trace_role.push(role.as_i64());
+        self.encrypted.push(meta.encrypted);
+        self.latency.push(i64_of(resp_ts.saturating_sub(req_ts)));
+    }
+
+    /// Appends an owned head.
+    pub(crate) fn push(&mut self, h: &RowHead) {
+        self.time.push(h.time_ns);
+        self.upid.push(h.upid.to_bytes());
+        self.remote_addr.append_value(&h.remote_addr);
+        self.remote_port.push(h.remote_port);
+        self.local_addr.append_value(&h.local_addr);
+        self.local_port.push(h.local_port);
+        self.trace_role.push(h.trace_role);
+        self.encrypted.push(h.encrypted);
+        self.latency.push(h.latency);
+    }
+
+    /// Takes the column `name` if it is a head column (leaving it empty).
+    pub(crate) fn finish_column(&mut self, name: &str) -> Option<Result<ArrayRef, ArrowError>> {
+        let take = |v: &mut Vec<i64>| Int64Array::from(std::mem::take(v));
+        let col: ArrayRef = match name {
+            "time_" => Arc::new(TimestampNanosecondArray::from(std::mem::take(&mut self.time))),
+            "upid" => {
+                let ids = std::mem::take(&mut self.upid);
+                match FixedSizeBinaryArray::try_from_iter(ids.iter()) {
+                    Ok(a) => Arc::new(a),
+                    // No rows: an empty column of the right width.
+                    Err(_) if ids.is_empty() => Arc::new(FixedSizeBinaryArray::new_null(16, 0)),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            "remote_addr" => Arc::new(self.remote_addr.finish()),
+            "remote_port" => Arc::new(take(&mut self.remote_port)),
+            "local_addr" => Arc::new(self.local_addr.finish()),
+            "local_port" => Arc::new(take(&mut self.local_port)),
+            "trace_role" => Arc::new(take(&mut self.trace_role)),
+            "encrypted" => Arc::new(BooleanArray::from(std::mem::take(&mut self.encrypted))),
+            "latency" => Arc::new(take(&mut self.latency)),
+            _ => return None,
+        };
+        Some(Ok(col))
     }
 }
 

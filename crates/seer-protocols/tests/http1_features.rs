@@ -344,7 +344,7 @@ fn orphan_response_and_expiry_are_counted() {
     s.feed(Direction::Egress, ChunkMeta::at(5), OK);
     s.feed(Direction::Ingress, ChunkMeta::at(10), GET);
     s.poll(&m, 20, &mut w);
-    assert_eq!(w.rows().len(), 0);
+    assert_eq!(seer_protocols::TableWriter::len(&w), 0);
     assert_eq!(
         s.stats().unmatched_responses,
         1,

@@ -58,15 +58,30 @@ pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
 }
 
 /// The displayed body and whether it was cut.
+#[cfg(test)]
 pub(crate) fn render(kind: MessageKind, head: &Head, body: &Body, max_bytes: usize) -> (String, bool) {
+    let mut out = String::new();
+    let cut = render_into(&mut out, kind, head, body, max_bytes);
+    (out, cut)
+}
+
+/// [`render`] into `out` (cleared first), so a caller can reuse one buffer; whether it was cut.
+pub(crate) fn render_into(out: &mut String, kind: MessageKind, head: &Head, body: &Body, max_bytes: usize) -> bool {
+    out.clear();
     if body.size == 0 {
-        return (String::new(), false);
+        return false;
     }
     let content_type = head.get("content-type");
     if kind == MessageKind::Response {
         match content_type {
-            None => return (REMOVED_UNKNOWN.to_string(), false),
-            Some(ct) if !is_text(ct) => return (REMOVED_NON_TEXT.to_string(), false),
+            None => {
+                out.push_str(REMOVED_UNKNOWN);
+                return false;
+            }
+            Some(ct) if !is_text(ct) => {
+                out.push_str(REMOVED_NON_TEXT);
+                return false;
+            }
             Some(_) => {}
         }
     }
@@ -74,11 +89,14 @@ pub(crate) fn render(kind: MessageKind, head: &Head, body: &Body, max_bytes: usi
     let mut bytes = std::borrow::Cow::Borrowed(body.captured.as_slice());
     if head.get("content-encoding").is_some_and(is_gzip) {
         match inflate(&body.captured, max_bytes) {
-            Some((out, more)) => {
-                bytes = out.into();
+            Some((inflated, more)) => {
+                bytes = inflated.into();
                 incomplete = more || body.captured.len() as u64 != body.size;
             }
-            None => return (GUNZIP_FAILED.to_string(), false),
+            None => {
+                out.push_str(GUNZIP_FAILED);
+                return false;
+            }
         }
     }
     if kind == MessageKind::Request && content_type.is_some_and(is_form) {
@@ -87,16 +105,16 @@ pub(crate) fn render(kind: MessageKind, head: &Head, body: &Body, max_bytes: usi
     // Only what can be shown is converted (a few bytes more, so a cut is still detected and a
     // character split at the limit does not matter).
     let shown = bytes.get(..max_bytes.saturating_add(4)).unwrap_or(&bytes);
-    let mut text = match std::str::from_utf8(shown) {
-        Ok(valid) => valid.to_owned(),
-        Err(_) => String::from_utf8_lossy(shown).into_owned(),
-    };
-    let cut = truncate_marked(&mut text, max_bytes);
-    if !cut && incomplete {
-        text.push_str(crate::text::TRUNCATED_SUFFIX);
-        return (text, true);
+    match std::str::from_utf8(shown) {
+        Ok(valid) => out.push_str(valid),
+        Err(_) => out.push_str(&String::from_utf8_lossy(shown)),
     }
-    (text, cut)
+    let cut = truncate_marked(out, max_bytes);
+    if !cut && incomplete {
+        out.push_str(crate::text::TRUNCATED_SUFFIX);
+        return true;
+    }
+    cut
 }
 
 /// Inflates at most `max_out + 4` bytes; `None` if nothing could be inflated. The flag says output

@@ -8,14 +8,23 @@
 //! so the column always parses.
 
 /// Renders header fields as a JSON object of at most `max_bytes` bytes (when `max_bytes` ≥ 64).
+#[cfg(test)]
 pub(crate) fn to_json<'a>(fields: impl Iterator<Item = (&'a str, &'a str)>, max_bytes: usize) -> String {
+    let mut out = String::new();
+    to_json_into(&mut out, fields, max_bytes);
+    out
+}
+
+/// [`to_json`] into `out` (cleared first), so a caller can reuse one buffer.
+pub(crate) fn to_json_into<'a>(out: &mut String, fields: impl Iterator<Item = (&'a str, &'a str)>, max_bytes: usize) {
+    out.clear();
     let mut sorted: Vec<(&str, &str)> = fields.collect();
     // Stable: repeated names keep their arrival order.
     sorted.sort_by(|a, b| ci_cmp(a.0, b.0));
     const RESERVE: usize = 48;
     let limit = max_bytes.max(RESERVE + 2);
     let wanted: usize = sorted.iter().map(|(n, v)| n.len() + v.len() + 6).sum();
-    let mut out = String::with_capacity((wanted + 2).min(limit));
+    out.reserve((wanted + 2).min(limit));
     out.push('{');
     let mut omitted = 0usize;
     for (name, value) in sorted {
@@ -27,9 +36,9 @@ pub(crate) fn to_json<'a>(fields: impl Iterator<Item = (&'a str, &'a str)>, max_
         if before > 1 {
             out.push(',');
         }
-        push_json_str(&mut out, name);
+        push_json_str(out, name);
         out.push(':');
-        push_json_str(&mut out, value);
+        push_json_str(out, value);
         if out.len() + 1 + RESERVE > limit {
             out.truncate(before);
             omitted += 1;
@@ -42,7 +51,6 @@ pub(crate) fn to_json<'a>(fields: impl Iterator<Item = (&'a str, &'a str)>, max_
         out.push_str(&format!("\"[TRUNCATED]\":\"{omitted} headers omitted\""));
     }
     out.push('}');
-    out
 }
 
 /// ASCII case-insensitive ordering of header names.

@@ -9,11 +9,9 @@
 use std::collections::VecDeque;
 
 use super::body;
-use super::headers;
 use super::message::{Message, RequestFacts};
 use super::parser::{Ctx, DirState};
-use super::writer::{HttpRecord, HttpWriter};
-use crate::l7::RowHead;
+use super::writer::{HttpRow, HttpWriter};
 use crate::protocol::{ChunkMeta, Session, TableWriter};
 use crate::types::{ConnMeta, Direction, MessageKind, ProtocolConfig, SessionStats, TraceRole};
 
@@ -142,7 +140,7 @@ impl HttpSession {
             };
             match writer.as_deref_mut() {
                 Some(w) => {
-                    w.push(record(meta, role, &self.cfg, &mut self.stats, req, resp));
+                    write_row(w, meta, role, &self.cfg, &mut self.stats, &req, &resp);
                     self.stats.records += 1;
                 }
                 None => self.stats.writer_errors += 1,
@@ -169,17 +167,31 @@ impl HttpSession {
     }
 }
 
-/// Builds a row from a stitched pair.
-fn record(
+/// Writes the row of a stitched pair.
+fn write_row(
+    w: &mut HttpWriter,
     meta: &ConnMeta,
     role: TraceRole,
     cfg: &ProtocolConfig,
     stats: &mut SessionStats,
-    req: Message,
-    resp: Message,
-) -> HttpRecord {
-    let (req_body, req_cut) = body::render(MessageKind::Request, &req.head, &req.body, cfg.max_body_bytes);
-    let (resp_body, resp_cut) = body::render(MessageKind::Response, &resp.head, &resp.body, cfg.max_body_bytes);
+    req: &Message,
+    resp: &Message,
+) {
+    let [mut req_body, mut resp_body] = w.take_body_scratch();
+    let req_cut = body::render_into(
+        &mut req_body,
+        MessageKind::Request,
+        &req.head,
+        &req.body,
+        cfg.max_body_bytes,
+    );
+    let resp_cut = body::render_into(
+        &mut resp_body,
+        MessageKind::Response,
+        &resp.head,
+        &resp.body,
+        cfg.max_body_bytes,
+    );
     stats.truncated += u64::from(req_cut) + u64::from(resp_cut);
     let content_type = match resp.head.get("content-type").map(str::trim_start) {
         Some(ct) if ct.get(..16).is_some_and(|p| p.eq_ignore_ascii_case("application/grpc")) => 2,
@@ -187,22 +199,20 @@ fn record(
         _ => 0,
     };
     let i64_of = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-    HttpRecord {
-        head: RowHead::new(meta, role, req.start_ts, resp.end_ts),
-        major_version: 1,
-        minor_version: i64::from(resp.head.minor_version),
+    let row = HttpRow {
+        meta,
+        role,
+        req_ts: req.start_ts,
+        resp_ts: resp.end_ts,
+        req: &req.head,
+        resp: &resp.head,
         content_type,
-        req_headers: headers::to_json(req.head.fields(), cfg.max_header_bytes),
-        req_method: req.head.method().to_owned(),
-        req_path: req.head.path().to_owned(),
-        req_body,
+        max_header_bytes: cfg.max_header_bytes,
         req_body_size: i64_of(req.body.size),
-        resp_headers: headers::to_json(resp.head.fields(), cfg.max_header_bytes),
-        resp_status: i64::from(resp.head.status),
-        resp_message: resp.head.reason().to_owned(),
-        resp_body,
         resp_body_size: i64_of(resp.body.size),
-    }
+    };
+    w.append(&row, &req_body, &resp_body);
+    w.put_body_scratch([req_body, resp_body]);
 }
 
 impl Session for HttpSession {

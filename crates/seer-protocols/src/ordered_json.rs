@@ -3,7 +3,58 @@
 
 /// A JSON string literal for `s`.
 pub(crate) fn quote(s: &str) -> String {
-    serde_json::Value::from(s).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    push_quoted(&mut out, s);
+    out
+}
+
+/// Appends `s` as a JSON string literal (serde_json's escapes). Runs that need no escape are
+/// found eight bytes at a time and copied whole; every byte that needs an escape is ASCII, so a
+/// run never ends inside a character.
+pub(crate) fn push_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    let mut rest = s;
+    while let Some(i) = first_escape(rest.as_bytes()) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let b = rest.as_bytes().get(i).copied().unwrap_or_default();
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => out.push_str(&format!("\\u{b:04x}")),
+        }
+        rest = rest.get(i + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Index of the first byte of `b` that JSON must escape.
+fn first_escape(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    // Some byte of `w` is below `n` (n ≤ 128) / equal to `c`, tested on all eight at once.
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH != 0;
+    let has = |w: u64, c: u8| below(w ^ (ONES * u64::from(c)), 1);
+    let mut at = 0;
+    for chunk in b.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_ne_bytes(word);
+        if below(w, 0x20) || has(w, b'"') || has(w, b'\\') {
+            break;
+        }
+        at += 8;
+    }
+    b.get(at..)?.iter().position(|&c| needs_escape(c)).map(|i| at + i)
 }
 
 /// A JSON array of string literals.
@@ -35,15 +86,21 @@ impl Object {
         if self.out.len() > 1 {
             self.out.push(',');
         }
-        self.out.push_str(&quote(key));
+        push_quoted(&mut self.out, key);
         self.out.push(':');
         self.out.push_str(raw);
         self
     }
 
     /// Adds a string member.
-    pub(crate) fn str(self, key: &str, value: &str) -> Self {
-        self.raw(key, &quote(value))
+    pub(crate) fn str(mut self, key: &str, value: &str) -> Self {
+        if self.out.len() > 1 {
+            self.out.push(',');
+        }
+        push_quoted(&mut self.out, key);
+        self.out.push(':');
+        push_quoted(&mut self.out, value);
+        self
     }
 
     /// Adds a number member.

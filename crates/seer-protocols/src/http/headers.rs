@@ -7,6 +7,8 @@
 //! `max_bytes` drops the members that do not fit and ends with `"[TRUNCATED]":"<n> headers omitted"`,
 //! so the column always parses.
 
+use crate::ordered_json::push_quoted;
+
 /// Renders header fields as a JSON object of at most `max_bytes` bytes (when `max_bytes` ≥ 64).
 #[cfg(test)]
 pub(crate) fn to_json<'a>(fields: impl Iterator<Item = (&'a str, &'a str)>, max_bytes: usize) -> String {
@@ -36,9 +38,9 @@ pub(crate) fn to_json_into<'a>(out: &mut String, fields: impl Iterator<Item = (&
         if before > 1 {
             out.push(',');
         }
-        push_json_str(out, name);
+        push_quoted(out, name);
         out.push(':');
-        push_json_str(out, value);
+        push_quoted(out, value);
         if out.len() + 1 + RESERVE > limit {
             out.truncate(before);
             omitted += 1;
@@ -62,55 +64,6 @@ fn ci_cmp(a: &str, b: &str) -> std::cmp::Ordering {
         }
     }
     a.len().cmp(&b.len())
-}
-
-/// Appends `s` as a JSON string literal (serde_json's escapes). Runs that need no escape are
-/// found eight bytes at a time and copied whole; every byte that needs an escape is ASCII, so a
-/// run never ends inside a character.
-fn push_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    let mut rest = s;
-    while let Some(i) = first_escape(rest.as_bytes()) {
-        out.push_str(rest.get(..i).unwrap_or_default());
-        let b = rest.as_bytes().get(i).copied().unwrap_or_default();
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x08 => out.push_str("\\b"),
-            0x0c => out.push_str("\\f"),
-            _ => out.push_str(&format!("\\u{b:04x}")),
-        }
-        rest = rest.get(i + 1..).unwrap_or_default();
-    }
-    out.push_str(rest);
-    out.push('"');
-}
-
-fn needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
-}
-
-/// Index of the first byte of `b` that JSON must escape.
-fn first_escape(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGH: u64 = ONES << 7;
-    // Some byte of `w` is below `n` (n ≤ 128) / equal to `c`, tested on all eight at once.
-    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH != 0;
-    let has = |w: u64, c: u8| below(w ^ (ONES * u64::from(c)), 1);
-    let mut at = 0;
-    for chunk in b.chunks_exact(8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_ne_bytes(word);
-        if below(w, 0x20) || has(w, b'"') || has(w, b'\\') {
-            break;
-        }
-        at += 8;
-    }
-    b.get(at..)?.iter().position(|&c| needs_escape(c)).map(|i| at + i)
 }
 
 #[cfg(test)]
@@ -148,7 +101,7 @@ mod tests {
             .collect();
         for s in [all.as_str(), "", "plain", "\"", "a\u{1}b"] {
             let mut out = String::new();
-            push_json_str(&mut out, s);
+            push_quoted(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).expect("serialises"), "{s:?}");
         }
         // Every position relative to the eight-byte words, every escaped byte, multi-byte neighbours.
@@ -157,7 +110,7 @@ mod tests {
                 for c in ['"', '\\', '\n', '\u{1f}', '\u{0}', 'é', '\u{7f}'] {
                     let s: String = (0..len).map(|i| if i == at { c } else { 'a' }).collect();
                     let mut out = String::new();
-                    push_json_str(&mut out, &s);
+                    push_quoted(&mut out, &s);
                     assert_eq!(out, serde_json::to_string(&s).expect("serialises"), "{s:?}");
                 }
             }

@@ -293,31 +293,10 @@ fn records_of(b: &RecordBatch) -> Vec<HttpRecord> {
             .unwrap_or_default()
     };
     let n = |a: &Option<Int64Array>, i: usize| a.as_ref().filter(|a| i < a.len()).map_or(0, |a| a.value(i));
-    let [raddr, laddr, rh, rm, rp, rb, sh, sm, sb] = [
-        "remote_addr",
-        "local_addr",
-        "req_headers",
-        "req_method",
-        "req_path",
-        "req_body",
-        "resp_headers",
-        "resp_message",
-        "resp_body",
-    ]
-    .map(text);
-    let [rport, lport, role, lat, major, minor, ct, rbs, st, sbs] = [
-        "remote_port",
-        "local_port",
-        "trace_role",
-        "latency",
-        "major_version",
-        "minor_version",
-        "content_type",
-        "req_body_size",
-        "resp_status",
-        "resp_body_size",
-    ]
-    .map(int);
+    let [raddr, laddr] = ["remote_addr", "local_addr"].map(text);
+    let [rh, rm, rp, rb, sh, sm, sb] = TEXT.map(text);
+    let [rport, lport, role, lat] = ["remote_port", "local_port", "trace_role", "latency"].map(int);
+    let [major, minor, ct, rbs, st, sbs] = INT.map(int);
     (0..b.num_rows())
         .map(|i| HttpRecord {
             head: RowHead {

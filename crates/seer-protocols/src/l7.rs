@@ -1,12 +1,9 @@
 //! The columns every request/response table starts with (`time_`, `upid`, addresses, ports,
-//! `trace_role`, `encrypted`) and the `latency` column, shared by the SQL, DNS and Redis writers.
+//! `trace_role`, `encrypted`) and the `latency` column, shared by every L7 writer.
 
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, BooleanArray, FixedSizeBinaryArray, FixedSizeBinaryBuilder, Int64Array, StringArray, StringBuilder,
-    TimestampNanosecondArray,
-};
+use arrow::array::{ArrayRef, BooleanArray, FixedSizeBinaryArray, Int64Array, StringBuilder, TimestampNanosecondArray};
 use arrow::error::ArrowError;
 use seer_types::Upid;
 
@@ -56,7 +53,8 @@ impl RowHead {
     }
 }
 
-/// The head columns built row by row (the HTTP writer's; the others build from [`RowHead`]s).
+/// The head columns built row by row: from each stitched pair (HTTP) or from [`RowHead`]s (the
+/// other writers).
 #[derive(Debug, Default)]
 pub(crate) struct HeadColumns {
     time: Vec<i64>,
@@ -85,7 +83,7 @@ impl HeadColumns {
         self.latency.push(i64_of(resp_ts.saturating_sub(req_ts)));
     }
 
-    /// Appends an owned head.
+    /// Appends an owned head (as [`Self::append`] would have).
     pub(crate) fn push(&mut self, h: &RowHead) {
         self.time.push(h.time_ns);
         self.upid.push(h.upid.to_bytes());
@@ -123,34 +121,6 @@ impl HeadColumns {
         };
         Some(Ok(col))
     }
-}
-
-/// The column `name` if it is a head column (or `latency`), built from `heads`.
-pub(crate) fn head_column<'a>(
-    name: &str,
-    heads: impl ExactSizeIterator<Item = &'a RowHead>,
-) -> Option<Result<ArrayRef, ArrowError>> {
-    let col: ArrayRef = match name {
-        "time_" => Arc::new(TimestampNanosecondArray::from_iter_values(heads.map(|h| h.time_ns))),
-        "upid" => {
-            let mut b = FixedSizeBinaryBuilder::with_capacity(heads.len(), 16);
-            for h in heads {
-                if let Err(e) = b.append_value(h.upid.to_bytes()) {
-                    return Some(Err(e));
-                }
-            }
-            Arc::new(b.finish())
-        }
-        "remote_addr" => Arc::new(StringArray::from_iter_values(heads.map(|h| h.remote_addr.as_str()))),
-        "remote_port" => Arc::new(Int64Array::from_iter_values(heads.map(|h| h.remote_port))),
-        "local_addr" => Arc::new(StringArray::from_iter_values(heads.map(|h| h.local_addr.as_str()))),
-        "local_port" => Arc::new(Int64Array::from_iter_values(heads.map(|h| h.local_port))),
-        "trace_role" => Arc::new(Int64Array::from_iter_values(heads.map(|h| h.trace_role))),
-        "encrypted" => Arc::new(heads.map(|h| Some(h.encrypted)).collect::<BooleanArray>()),
-        "latency" => Arc::new(Int64Array::from_iter_values(heads.map(|h| h.latency))),
-        _ => return None,
-    };
-    Some(Ok(col))
 }
 
 /// Big-endian / little-endian readers over untrusted bytes: every read is bounds-checked.

@@ -11,7 +11,7 @@ use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use seer_types::TableDef;
 
-use crate::l7::{RowHead, head_column};
+use crate::l7::{HeadColumns, RowHead};
 use crate::protocol::TableWriter;
 use crate::types::ProtocolError;
 
@@ -70,19 +70,20 @@ impl<R: L7Row> RowsWriter<R> {
         std::mem::take(&mut self.rows)
     }
 
-    fn column(&self, name: &str) -> Result<ArrayRef, ArrowError> {
-        if let Some(c) = head_column(name, self.rows.iter().map(L7Row::head)) {
-            return c;
-        }
-        R::column(&self.rows, name)
-            .ok_or_else(|| ArrowError::SchemaError(format!("{} has no writer for column {name}", R::TABLE.name)))
-    }
-
     fn build(&self) -> Result<RecordBatch, ArrowError> {
+        let mut head = HeadColumns::default();
+        for r in &self.rows {
+            head.push(r.head());
+        }
         let columns = R::TABLE
             .columns
             .iter()
-            .map(|c| self.column(c.name))
+            .map(|c| match head.finish_column(c.name) {
+                Some(col) => col,
+                None => R::column(&self.rows, c.name).ok_or_else(|| {
+                    ArrowError::SchemaError(format!("{} has no writer for column {}", R::TABLE.name, c.name))
+                }),
+            })
             .collect::<Result<Vec<_>, _>>()?;
         RecordBatch::try_new(R::TABLE.arrow_schema(), columns)
     }

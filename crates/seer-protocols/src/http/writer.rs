@@ -138,34 +138,6 @@ impl HttpWriter {
         }
     }
 
-    /// Appends an owned row.
-    pub fn push(&mut self, r: HttpRecord) {
-        self.head.push(&r.head);
-        for (i, s) in [
-            &r.req_headers,
-            &r.req_method,
-            &r.req_path,
-            &r.req_body,
-            &r.resp_headers,
-            &r.resp_message,
-            &r.resp_body,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            self.push_text(i, s);
-        }
-        self.push_ints([
-            r.major_version,
-            r.minor_version,
-            r.content_type,
-            r.req_body_size,
-            r.resp_status,
-            r.resp_body_size,
-        ]);
-        self.rows += 1;
-    }
-
     /// Appends a stitched pair; the bodies are already rendered for display.
     pub(crate) fn append(&mut self, row: &HttpRow<'_>, req_body: &str, resp_body: &str) {
         self.head.append(row.meta, row.role, row.req_ts, row.resp_ts);

@@ -6,7 +6,7 @@
 
 Quicker and rougher than http_overhead.py, for comparing two builds in one sitting on a noisy box: nginx
 (as in http_overhead.py) driven by `wrk -t1 -c8` for `--duration` seconds against a fresh `seer up`
-(syscall tracepoints), agent CPU (user+sys) over the run plus 4 s of catch-up, divided by requests; runs
+(syscall tracepoints), agent CPU (user+sys) over the run and its catch-up (until the agent is idle), divided by requests; runs
 alternate between the variants. Writes bench/results/agent_cpu_quick.json. Root only (BPF).
 """
 
@@ -37,8 +37,7 @@ def one_run(binary, env, port, tmp, duration):
         c0 = proc_cpu_s(seer.proc.pid)
         out = subprocess.run(["wrk", "-t1", "-c8", f"-d{duration}s", f"http://127.0.0.1:{port}/"],
                              capture_output=True, text=True, check=True).stdout
-        time.sleep(4)
-        c1 = proc_cpu_s(seer.proc.pid)
+        c1 = seer.wait_idle()
         n = int(re.search(r"(\d+) requests in", out).group(1))
         return {"rps": n / duration, "requests": n, "agent_cpu_us_per_req": (c1 - c0) * 1e6 / n,
                 "drops": seer.tracer_drops()}

@@ -93,10 +93,10 @@ def traced_round(binary, tmp, port, duration, hooks):
     cpu0, bpf0 = proc_cpu_s(seer.proc.pid), bpf_prog_stats()
     r = wrk(port, duration)
     bpf1 = bpf_prog_stats()
-    # The agent's CPU for these requests includes working off what the ring buffer still holds:
-    # wait until the server-side row count stops growing before reading it.
+    # The agent's CPU for these requests includes working off what the ring buffer still holds (read
+    # once it is idle, before the row-count queries, whose CPU is not per-request work).
+    cpu1 = seer.wait_idle()
     r["server_rows"], r["catch_up_s"] = seer.settle_rows(lambda: server_rows(seer), r["requests"])
-    cpu1 = proc_cpu_s(seer.proc.pid)
     r["agent_cpu_us_per_req"] = (cpu1 - cpu0) * 1e6 / r["requests"]
     if bpf0 and bpf1:
         r["bpf_run_us_per_req"] = (bpf1[0] - bpf0[0]) / 1e3 / r["requests"]

@@ -44,9 +44,10 @@ def traced_run(wl, binary, tmp, hooks):
     cpu0, bpf0 = proc_cpu_s(seer.proc.pid), bpf_prog_stats()
     r = wl.run()
     bpf1 = bpf_prog_stats()
-    # The agent's CPU for these requests includes working off what the ring buffer still holds.
+    # The agent's CPU for these requests includes working off what the ring buffer still holds (read
+    # once it is idle, before the row-count queries).
+    cpu1 = seer.wait_idle()
     rows, r["catch_up_s"] = seer.settle_rows(count, rows0 + r["requests"])
-    cpu1 = proc_cpu_s(seer.proc.pid)
     r["server_rows"] = rows - rows0
     r["rows_per_request"] = r["server_rows"] / r["requests"]
     r["agent_cpu_us_per_req"] = (cpu1 - cpu0) * 1e6 / r["requests"]

@@ -150,6 +150,20 @@ class Seer:
             time.sleep(0.5)
         return last, round(time.time() - start, 1)
 
+    def wait_idle(self, timeout=90, window=0.5, busy_s=0.02):
+        """Waits until the agent has worked off the ring buffer: its CPU time grows by at most `busy_s`
+        over `window` seconds (an idle agent only wakes to drain an empty ring). Returns its user+sys
+        CPU seconds then, so a caller's per-request CPU covers the catch-up but not the queries that
+        count rows afterwards."""
+        start, prev = time.time(), proc_cpu_s(self.proc.pid)
+        while time.time() - start < timeout:
+            time.sleep(window)
+            now = proc_cpu_s(self.proc.pid)
+            if now - prev <= busy_s:
+                return now
+            prev = now
+        return prev
+
     def telemetry(self, name, kind=None):
         """The latest (max, they are cumulative) self_telemetry counters of one component, or {}."""
         where = f"df = df[df.name == '{name}']\n" + (f"df = df[df.kind == '{kind}']\n" if kind else "")

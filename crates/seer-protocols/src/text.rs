@@ -1,4 +1,19 @@
-//! Small text helpers shared by protocols: truncation with Pixie's marker, URL decoding.
+//! Small text helpers shared by protocols: UTF-8 decoding (SIMD-validated, lossy on invalid
+//! input), truncation with Pixie's marker, URL decoding.
+
+/// `bytes` as text: borrowed when valid UTF-8 (checked with SIMD, the common case), else with each
+/// invalid sequence replaced by U+FFFD.
+pub(crate) fn utf8_lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// Appends `bytes` to `out` as [`utf8_lossy`] decodes them.
+pub(crate) fn push_utf8_lossy(out: &mut String, bytes: &[u8]) {
+    out.push_str(&utf8_lossy(bytes));
+}
 
 /// Pixie's suffix for cut strings (`kTruncatedMsg`).
 pub(crate) const TRUNCATED_SUFFIX: &str = "... [TRUNCATED]";
@@ -72,6 +87,25 @@ mod tests {
         let mut t = "abc".to_string();
         assert!(!truncate_marked(&mut t, 3));
         assert_eq!(t, "abc");
+    }
+
+    #[test]
+    fn lossy_decoding_matches_std() {
+        let cases: [&[u8]; 6] = [
+            b"",
+            b"plain ascii",
+            "héllo ✓ 😀".as_bytes(),
+            b"a\xffb",
+            b"\xe2\x9c",
+            b"ok\xc3",
+        ];
+        for b in cases {
+            assert_eq!(utf8_lossy(b), String::from_utf8_lossy(b), "{b:?}");
+            let mut out = "x".to_string();
+            push_utf8_lossy(&mut out, b);
+            assert_eq!(out, format!("x{}", String::from_utf8_lossy(b)));
+        }
+        assert!(matches!(utf8_lossy(b"abc"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

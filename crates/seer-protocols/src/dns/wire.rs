@@ -380,7 +380,7 @@ fn txt_strings(raw: &[u8]) -> Result<Vec<String>, WireError> {
     let mut rest = raw;
     while let Some((&len, tail)) = rest.split_first() {
         let s = tail.get(..usize::from(len)).ok_or(WireError::BadRdata)?;
-        out.push(String::from_utf8_lossy(s).into_owned());
+        out.push(crate::text::utf8_lossy(s).into_owned());
         rest = tail.get(usize::from(len)..).unwrap_or_default();
     }
     Ok(out)

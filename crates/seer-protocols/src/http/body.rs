@@ -105,10 +105,7 @@ pub(crate) fn render_into(out: &mut String, kind: MessageKind, head: &Head, body
     // Only what can be shown is converted (a few bytes more, so a cut is still detected and a
     // character split at the limit does not matter).
     let shown = bytes.get(..max_bytes.saturating_add(4)).unwrap_or(&bytes);
-    match std::str::from_utf8(shown) {
-        Ok(valid) => out.push_str(valid),
-        Err(_) => out.push_str(&String::from_utf8_lossy(shown)),
-    }
+    crate::text::push_utf8_lossy(out, shown);
     let cut = truncate_marked(out, max_bytes);
     if !cut && incomplete {
         out.push_str(crate::text::TRUNCATED_SUFFIX);

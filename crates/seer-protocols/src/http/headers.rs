@@ -20,7 +20,8 @@ pub(crate) fn to_json<'a>(fields: impl Iterator<Item = (&'a str, &'a str)>, max_
 /// [`to_json`] into `out` (cleared first), so a caller can reuse one buffer.
 pub(crate) fn to_json_into<'a>(out: &mut String, fields: impl Iterator<Item = (&'a str, &'a str)>, max_bytes: usize) {
     out.clear();
-    let mut sorted: Vec<(&str, &str)> = fields.collect();
+    // On the stack for the usual few dozen fields: no allocation per row.
+    let mut sorted: smallvec::SmallVec<[(&str, &str); 32]> = fields.collect();
     // Stable: repeated names keep their arrival order.
     sorted.sort_by(|a, b| ci_cmp(a.0, b.0));
     const RESERVE: usize = 48;

@@ -49,10 +49,7 @@ impl Head {
     /// Appends `bytes` (lossily decoded) to the text; its span.
     fn push(&mut self, bytes: &[u8]) -> Span {
         let from = self.text.len();
-        match std::str::from_utf8(bytes) {
-            Ok(s) => self.text.push_str(s),
-            Err(_) => self.text.push_str(&String::from_utf8_lossy(bytes)),
-        }
+        crate::text::push_utf8_lossy(&mut self.text, bytes);
         (span_end(from), span_end(self.text.len()))
     }
 
@@ -118,7 +115,7 @@ impl Head {
             status,
             ..Head::default()
         };
-        if let Ok(text) = std::str::from_utf8(raw) {
+        if let Ok(text) = simdutf8::basic::from_utf8(raw) {
             let at = |piece: &[u8]| -> Option<Span> {
                 if piece.is_empty() {
                     return Some((0, 0));

@@ -35,7 +35,7 @@ pub(crate) fn string_command(c: u8) -> bool {
 }
 
 pub(crate) fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    crate::text::utf8_lossy(b).into_owned()
 }
 
 /// A length-encoded integer.

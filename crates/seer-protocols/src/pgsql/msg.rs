@@ -9,7 +9,7 @@ use crate::l7::Reader;
 
 /// Lossy UTF-8 of `b`.
 pub(crate) fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    crate::text::utf8_lossy(b).into_owned()
 }
 
 /// A payload that is one NUL-terminated string (Query, CommandComplete): trailing NULs removed.

@@ -97,7 +97,7 @@ pub(crate) struct Decoder {
 }
 
 fn lossy_cut(bytes: &[u8], max: usize, cut: bool) -> String {
-    let mut s = String::from_utf8_lossy(bytes).into_owned();
+    let mut s = crate::text::utf8_lossy(bytes).into_owned();
     if !truncate_marked(&mut s, max) && cut {
         s.push_str(crate::text::TRUNCATED_SUFFIX);
     }

@@ -128,12 +128,29 @@ static __always_inline struct thread_state *thread_state(void)
 	return ts;
 }
 
+/* Where a data event is assembled before it is copied to the ring: one per CPU (indexed by CPU id;
+ * user space sizes the map to the possible CPUs). An event gathers the pieces of several iovecs, so a
+ * piece of up to MAX_PAYLOAD bytes may start anywhere below MAX_PAYLOAD: the slack behind the event
+ * lets the verifier prove every copy stays inside (a per-CPU array value cannot be this large). */
+struct ev_stage {
+	struct ev_data ev;
+	__u8 slack[MAX_PAYLOAD];
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct ev_data);
+	__type(value, struct ev_stage);
 } data_heap SEC(".maps");
+
+/* This CPU's staging event (NULL if the map has no slot for it). */
+static __always_inline struct ev_data *stage(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct ev_stage *st = bpf_map_lookup_elem(&data_heap, &cpu);
+	return st ? &st->ev : NULL;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -260,8 +277,7 @@ __noinline int on_open(__u32 tgid, int fd, __u32 role, __u64 ts)
 static __always_inline void emit_skip(__u32 tgid, int fd, struct conn_info *c, __u8 dir, __u64 pos,
 				      __u64 bytes, __u64 ts)
 {
-	__u32 zero = 0;
-	struct ev_data *e = bpf_map_lookup_elem(&data_heap, &zero);
+	struct ev_data *e = stage();
 	if (!e)
 		return;
 	fill_header(&e->h, EV_DATA, tgid, fd, c, ts);
@@ -289,15 +305,17 @@ struct emit_req {
 	__u8 dir;
 	__u8 nr;
 	__u8 source;
-	__u8 peer; /* PEER_SIZE: the per-CPU event's data[] already holds the datagram's ev_peer */
+	__u8 peer; /* PEER_SIZE: the staging event's data[] already holds the datagram's ev_peer */
 };
 
-/* bpf_loop state: walks the segment list, one chunk (or one segment advance) per iteration. */
+/* bpf_loop state: walks the segment list, copying one piece (the rest of a segment, or what still
+ * fits in the event) per iteration; an event is sent when it is full, when the bytes run out or at
+ * the end of the list, so the iovecs of one call (e.g. a head and a body) travel as one event. */
 struct emit_state {
-	__u64 pos;
-	__u64 left;
+	__u64 pos;      /* stream position of the next byte to copy */
+	__u64 left;     /* bytes of the call not yet copied or skipped */
 	__u64 captured;
-	__u64 off;
+	__u64 off;      /* offset in the current segment */
 	__u64 ts;
 	__u64 gen;
 	__u32 tgid;
@@ -305,7 +323,9 @@ struct emit_state {
 	__u32 role;
 	__u32 n;
 	__u32 si;
-	__u32 chunks;
+	__u32 chunks;   /* events sent (or lost) */
+	__u32 fill;     /* payload bytes staged in the event being assembled */
+	__u32 cap;      /* payload bytes per event */
 	__u8 dir;
 	__u8 nr;
 	__u8 source;
@@ -319,19 +339,57 @@ struct {
 	__type(value, struct emit_state);
 } emit_heap SEC(".maps");
 
+/* Sends the staged event (its `fill` bytes end at st->pos), if any. */
+static __always_inline void emit_flush(struct emit_state *st, struct ev_data *e)
+{
+	__u32 len = st->fill;
+	if (len == 0)
+		return;
+	if (len > MAX_PAYLOAD)
+		len = MAX_PAYLOAD;
+	__u32 hdr = st->peer;
+	if (hdr > PEER_SIZE)
+		hdr = PEER_SIZE;
+	e->h.kind = EV_DATA;
+	e->h.tgid = st->tgid;
+	e->h.fd = st->fd;
+	e->h.role = st->role;
+	e->h.gen = st->gen;
+	e->h.ts = st->ts;
+	e->pos = st->pos - len;
+	e->len = len;
+	/* What the call moved from this event's start on (as if the event had been cut there). */
+	__u64 from_here = st->left + len;
+	e->msg_size = from_here > 0xffffffff ? 0xffffffff : (__u32)from_here;
+	e->dir = st->dir;
+	e->syscall = st->nr;
+	e->source = st->source;
+	e->peer = (__u8)hdr;
+	__u64 size = __builtin_offsetof(struct ev_data, data) + (__u64)hdr + (__u64)len;
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	if (bpf_ringbuf_output(&events, e, size, BPF_RB_NO_WAKEUP) == 0) {
+		stat_add(STAT_EVENTS, 1);
+		st->captured += len;
+	} else {
+		stat_add(STAT_DROPPED, 1);
+	}
+	st->chunks++;
+	st->fill = 0;
+}
+
 static long emit_one(__u64 idx, void *ctx)
 {
 	__u32 k0 = 0;
 	struct emit_state *st = bpf_map_lookup_elem(&emit_heap, &k0);
-	if (!st)
+	struct ev_data *e = stage();
+	struct segs *sg = bpf_map_lookup_elem(&seg_heap, &k0);
+	if (!st || !e || !sg)
 		return 1;
-	if (st->si >= st->n || st->left == 0 || st->chunks >= chunk_limit)
+	if (st->si >= st->n || st->left == 0 || st->chunks >= chunk_limit) {
+		emit_flush(st, e);
 		return 1;
-	__u32 zero = 0;
-	struct ev_data *e = bpf_map_lookup_elem(&data_heap, &zero);
-	struct segs *sg = bpf_map_lookup_elem(&seg_heap, &zero);
-	if (!e || !sg)
-		return 1;
+	}
 	__u32 si = st->si & (MAX_SEGS - 1);
 	__u64 seglen = sg->s[si].len;
 	if (st->off >= seglen) {
@@ -342,44 +400,33 @@ static long emit_one(__u64 idx, void *ctx)
 	__u64 avail = seglen - st->off;
 	if (avail > st->left)
 		avail = st->left;
-	__u32 cap = max_payload;
-	if (cap > MAX_PAYLOAD)
-		cap = MAX_PAYLOAD;
-	__u32 len = avail > cap ? cap : (__u32)avail;
+	__u32 fill = st->fill;
+	if (fill >= st->cap || fill >= MAX_PAYLOAD) {
+		emit_flush(st, e);
+		return 0;
+	}
+	/* 64-bit, so the bound below is checked on the register the copy uses (no 32-bit copy). */
+	__u64 room = (__u64)st->cap - fill;
+	__u64 len = avail > room ? room : avail;
+	barrier_var(len);
 	if (len > MAX_PAYLOAD)
 		len = MAX_PAYLOAD;
 	/* The payload goes after the peer (if any) that emit_segs' caller left in data[]. */
 	__u32 hdr = st->peer;
 	if (hdr > PEER_SIZE)
 		hdr = PEER_SIZE;
-	e->h.kind = EV_DATA;
-	e->h.tgid = st->tgid;
-	e->h.fd = st->fd;
-	e->h.role = st->role;
-	e->h.gen = st->gen;
-	e->h.ts = st->ts;
-	e->pos = st->pos;
-	e->len = len;
-	e->msg_size = st->left > 0xffffffff ? 0xffffffff : (__u32)st->left;
-	e->dir = st->dir;
-	e->syscall = st->nr;
-	e->source = st->source;
-	e->peer = (__u8)hdr;
-	if (bpf_probe_read_user(e->data + hdr, len, (void *)(sg->s[si].ptr + st->off)) == 0) {
-		__u64 size = __builtin_offsetof(struct ev_data, data) + (__u64)hdr + (__u64)len;
-		if (size > sizeof(*e))
-			size = sizeof(*e);
-		if (bpf_ringbuf_output(&events, e, size, BPF_RB_NO_WAKEUP) == 0) {
-			stat_add(STAT_EVENTS, 1);
-			st->captured += len;
-		} else {
-			stat_add(STAT_DROPPED, 1);
-		}
+	if (bpf_probe_read_user(e->data + hdr + fill, len, (void *)(sg->s[si].ptr + st->off)) == 0) {
+		st->fill = fill + (__u32)len;
+	} else {
+		/* Unreadable: send what came before it; these bytes become a gap. */
+		emit_flush(st, e);
+		st->chunks++;
 	}
-	st->chunks++;
 	st->off += len;
 	st->pos += len;
 	st->left -= len;
+	if (st->fill >= st->cap)
+		emit_flush(st, e);
 	return 0;
 }
 
@@ -390,14 +437,19 @@ static __always_inline void emit_segs(struct emit_req *r, struct conn_info *c)
 	struct emit_state *st = bpf_map_lookup_elem(&emit_heap, &zero);
 	if (!st)
 		return;
+	__u32 cap = max_payload;
+	if (cap > MAX_PAYLOAD)
+		cap = MAX_PAYLOAD;
 	*st = (struct emit_state){
 		.pos = r->pos, .left = r->total, .ts = r->ts, .gen = c->gen, .tgid = r->tgid, .fd = r->fd,
 		.role = c->role, .n = r->n, .dir = r->dir, .nr = r->nr, .source = r->source, .peer = r->peer,
+		.cap = cap,
 	};
-	struct ev_data *e = bpf_map_lookup_elem(&data_heap, &zero);
+	/* Each iteration copies a piece, moves to the next segment or sends an event. */
+	bpf_loop(2 * MAX_SEGS + 2 * MAX_CHUNKS + 1, emit_one, NULL, 0);
+	struct ev_data *e = stage();
 	if (e)
-		e->msg_size = r->total > 0xffffffff ? 0xffffffff : (__u32)r->total;
-	bpf_loop(MAX_SEGS + MAX_CHUNKS, emit_one, NULL, 0);
+		emit_flush(st, e);
 	__u64 captured = st->captured;
 	stat_add(STAT_DATA_BYTES, captured);
 	if (r->total > captured)
@@ -453,12 +505,11 @@ static __always_inline __u32 segs_from_iov(__u32 start, __u64 iov_ptr, __u64 iov
 }
 
 /* Global (verified once): copies the user sockaddr at `uaddr` (`ulen` bytes) into the ev_peer slot at
- * the start of the per-CPU event's data[]; returns PEER_SIZE for AF_INET / AF_INET6, else 0 (no
+ * the start of this CPU's staging event's data[]; returns PEER_SIZE for AF_INET / AF_INET6, else 0 (no
  * peer). Callers only call it with a non-NULL pointer, so connected sockets (TCP) never get here. */
 __noinline int read_peer(__u64 uaddr, __u64 ulen)
 {
-	__u32 zero = 0;
-	struct ev_data *e = bpf_map_lookup_elem(&data_heap, &zero);
+	struct ev_data *e = stage();
 	struct sockaddr_in sin = {};
 	if (!e || !uaddr || ulen < sizeof(sin))
 		return 0;

@@ -244,6 +244,12 @@ fn load<'o>(
         .events
         .set_max_entries(cfg.ring_bytes)
         .map_err(BpfError::libbpf("size ring of", OBJECT))?;
+    // One staging event per CPU, indexed by CPU id.
+    let cpus = libbpf_rs::num_possible_cpus().map_err(BpfError::libbpf("count CPUs for", OBJECT))?;
+    open.maps
+        .data_heap
+        .set_max_entries(u32::try_from(cpus).unwrap_or(u32::MAX))
+        .map_err(BpfError::libbpf("size staging map of", OBJECT))?;
     let mut skel = open.load().map_err(BpfError::libbpf("load", OBJECT))?;
     skel.attach().map_err(BpfError::libbpf("attach", OBJECT))?;
     Ok(skel)

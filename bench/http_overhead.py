@@ -144,7 +144,7 @@ def measure(a, tmp, port, modes, result):
             result["with"][m].append(traced_round(a.seer, tmp, port, a.duration, m))
     summarise(result, modes)
     traced = median([x["rps"] for x in result["with"][modes[0]]])
-    drops_at_half_and_max_rate(a, tmp, port, traced, result["p50_ns"][modes[0]], result)
+    drops_at_half_and_max_rate(a, tmp, port, traced, result)
     overload(a, tmp, port, result)
 
 
@@ -163,21 +163,31 @@ def summarise(result, modes):
             result["bpf_run_us_per_req"][m] = median([x["bpf_run_us_per_req"] for x in runs])
 
 
-def drops_at_half_and_max_rate(a, tmp, port, traced, p50_ns, result):
-    """Drops at ~50% of the max rate, then at max rate, with the default ring buffer."""
+def paced_conns(port, target_rps, delay_ms):
+    """Connections that make `wrk` (each connection waiting `delay_ms` between requests) run at about
+    `target_rps`: estimated from the delay, then corrected by a 3 s trial run; (conns, trial)."""
+    conns = max(2, round(target_rps * delay_ms / 1000))
+    trial = wrk(port, 3, conns, delay_ms)
+    return max(2, round(conns * target_rps / max(trial["rps"], 1.0))), trial
+
+
+def drops_at_half_and_max_rate(a, tmp, port, traced, result):
+    """Drops at ~50% of the traced max rate (paced by connection count), then at max rate, with the
+    default ring buffer."""
     seer = Seer(a.seer, tmp, store_budget=STORE_BUDGET)
-    conns = 32
-    delay = max(1, round(conns * 1000 / (traced * 0.5) - p50_ns / 1e6))
+    delay = 1
+    conns, trial = paced_conns(port, traced * 0.5, delay)
+    rows0, _ = seer.settle_rows(lambda: server_rows(seer), trial["requests"])
     d0 = seer.tracer_drops()
     half = wrk(port, a.duration, conns, delay)
-    half_rows, _ = seer.settle_rows(lambda: server_rows(seer), half["requests"])
+    half_rows, _ = seer.settle_rows(lambda: server_rows(seer), rows0 + half["requests"])
     d1 = seer.tracer_drops()
     full = wrk(port, a.duration)
-    all_rows, _ = seer.settle_rows(lambda: server_rows(seer), half["requests"] + full["requests"])
+    all_rows, _ = seer.settle_rows(lambda: server_rows(seer), half_rows + full["requests"])
     d2 = seer.tracer_drops()
     seer.stop()
-    result["half_rate"] = {"rps": half["rps"], "target_rps": traced * 0.5, "delay_ms": delay, "drops": d1 - d0,
-                           "requests": half["requests"], "server_rows": half_rows}
+    result["half_rate"] = {"rps": half["rps"], "target_rps": traced * 0.5, "conns": conns, "delay_ms": delay,
+                           "drops": d1 - d0, "requests": half["requests"], "server_rows": half_rows - rows0}
     result["max_rate"] = {"rps": full["rps"], "drops": d2 - d1, "requests": full["requests"],
                           "server_rows": all_rows - half_rows}
 

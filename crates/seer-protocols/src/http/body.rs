@@ -71,7 +71,7 @@ pub(crate) fn render_into(out: &mut String, kind: MessageKind, head: &Head, body
     if body.size == 0 {
         return false;
     }
-    let content_type = head.get("content-type");
+    let content_type = head.content_type();
     if kind == MessageKind::Response {
         match content_type {
             None => {
@@ -87,7 +87,7 @@ pub(crate) fn render_into(out: &mut String, kind: MessageKind, head: &Head, body
     }
     let mut incomplete = body.captured.len() as u64 != body.size;
     let mut bytes = std::borrow::Cow::Borrowed(body.captured.as_slice());
-    if head.get("content-encoding").is_some_and(is_gzip) {
+    if head.content_encoding().is_some_and(is_gzip) {
         match inflate(&body.captured, max_bytes) {
             Some((inflated, more)) => {
                 bytes = inflated.into();

@@ -26,6 +26,10 @@ pub(crate) struct Head {
     reason: Span,
     /// Fields in arrival order (name as sent, value lossily decoded), trailers appended.
     fields: Vec<(Span, Span)>,
+    /// First `Content-Type` / `Content-Encoding` values, found once when the head is built: every
+    /// message asks for them several times (framing, body display, the `content_type` column).
+    content_type: Option<Span>,
+    content_encoding: Option<Span>,
 }
 
 impl Head {
@@ -73,6 +77,30 @@ impl Head {
         let n = self.push(name);
         let v = self.push(value);
         self.fields.push((n, v));
+        self.note_known(n, v);
+    }
+
+    /// Remembers `(n, v)` if it is the first `Content-Type` or `Content-Encoding`.
+    fn note_known(&mut self, n: Span, v: Span) {
+        let name = self.bytes(n);
+        let slot = if name.eq_ignore_ascii_case(b"content-type") {
+            &mut self.content_type
+        } else if name.eq_ignore_ascii_case(b"content-encoding") {
+            &mut self.content_encoding
+        } else {
+            return;
+        };
+        slot.get_or_insert(v);
+    }
+
+    /// First `Content-Type` value.
+    pub(crate) fn content_type(&self) -> Option<&str> {
+        self.content_type.map(|v| self.piece(v))
+    }
+
+    /// First `Content-Encoding` value.
+    pub(crate) fn content_encoding(&self) -> Option<&str> {
+        self.content_encoding.map(|v| self.piece(v))
     }
 
     /// Header fields in arrival order.
@@ -81,6 +109,7 @@ impl Head {
     }
 
     /// First value of a header, by case-insensitive name.
+    #[cfg(test)]
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.values_of(name).next().map(|v| self.piece(v))
     }
@@ -115,7 +144,7 @@ impl Head {
             status,
             ..Head::default()
         };
-        if let Ok(text) = simdutf8::basic::from_utf8(raw) {
+        if let Ok(text) = std::str::from_utf8(raw) {
             let at = |piece: &[u8]| -> Option<Span> {
                 if piece.is_empty() {
                     return Some((0, 0));
@@ -124,10 +153,22 @@ impl Head {
                 let to = from.checked_add(piece.len()).filter(|&to| to <= raw.len())?;
                 Some((span_end(from), span_end(to)))
             };
-            let spans: Option<Vec<(Span, Span)>> = fields.clone().map(|(n, v)| Some((at(n)?, at(v)?))).collect();
+            // Sized up front (collecting into `Option<Vec>` cannot know the length and grows).
+            let mut spans = Some(Vec::with_capacity(fields.len()));
+            for (n, v) in fields.clone() {
+                match (at(n), at(v), spans.as_mut()) {
+                    (Some(n), Some(v), Some(out)) => out.push((n, v)),
+                    _ => spans = None,
+                }
+            }
             if let (Some(m), Some(p), Some(r), Some(spans)) = (at(start[0]), at(start[1]), at(start[2]), spans) {
                 h.text = text.to_owned();
                 (h.method, h.path, h.reason, h.fields) = (m, p, r, spans);
+                let fields = std::mem::take(&mut h.fields);
+                for &(n, v) in &fields {
+                    h.note_known(n, v);
+                }
+                h.fields = fields;
                 return h;
             }
         }
@@ -301,8 +342,8 @@ pub(crate) struct Body {
 impl Body {
     /// A body capture sized for how it will be displayed.
     pub(crate) fn for_head(head: &Head, cfg: &ProtocolConfig) -> Self {
-        let gzip = head.get("content-encoding").is_some_and(super::body::is_gzip);
-        let form = head.get("content-type").is_some_and(super::body::is_form);
+        let gzip = head.content_encoding().is_some_and(super::body::is_gzip);
+        let form = head.content_type().is_some_and(super::body::is_form);
         // +3: a multi-byte UTF-8 char cut at the display limit is still decoded whole.
         let cap = if gzip {
             cfg.max_inflate_input_bytes
@@ -365,6 +406,22 @@ mod tests {
             MessageKind::Request
         };
         parse_head(kind, raw.as_bytes()).expect("valid head")
+    }
+
+    #[test]
+    fn content_type_and_encoding_are_the_first_values_in_any_case() {
+        let h = head("HTTP/1.1 200 OK\r\ncontent-TYPE: text/a\r\nContent-Type: text/b\r\nX: y\r\n\r\n");
+        assert_eq!((h.content_type(), h.content_encoding()), (Some("text/a"), None));
+        // Invalid UTF-8 takes the piecewise path; a trailer can add what the head lacked.
+        let raw = b"HTTP/1.1 200 OK\r\nX-Bin: \xff\r\nContent-Encoding: gzip\r\n\r\n";
+        let mut h = parse_head(MessageKind::Response, raw).expect("valid head");
+        assert_eq!((h.content_type(), h.content_encoding()), (None, Some("gzip")));
+        h.push_field(b"Content-Type", b"application/json");
+        h.push_field(b"Content-Encoding", b"br");
+        assert_eq!(
+            (h.content_type(), h.content_encoding()),
+            (Some("application/json"), Some("gzip"))
+        );
     }
 
     #[test]

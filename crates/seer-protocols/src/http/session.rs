@@ -193,7 +193,7 @@ fn write_row(
         cfg.max_body_bytes,
     );
     stats.truncated += u64::from(req_cut) + u64::from(resp_cut);
-    let content_type = match resp.head.get("content-type").map(str::trim_start) {
+    let content_type = match resp.head.content_type().map(str::trim_start) {
         Some(ct) if ct.get(..16).is_some_and(|p| p.eq_ignore_ascii_case("application/grpc")) => 2,
         Some(ct) if body::contains_ci(ct, "json") => 1,
         _ => 0,

@@ -37,6 +37,23 @@ pub fn bpf_support() -> Option<String> {
     None
 }
 
+/// The gate of every test that needs BPF: `true` when it can run; otherwise prints `SKIPPED <test>:
+/// <why>` and returns `false` (the test returns early), or panics when `SEER_REQUIRE_BPF` is set (as
+/// `tools/test.sh` sets it for root runs), so a CI run can never pass by skipping.
+pub fn bpf_or_skip(test: &str) -> bool {
+    match bpf_support() {
+        None => true,
+        Some(why) => {
+            assert!(
+                std::env::var_os("SEER_REQUIRE_BPF").is_none(),
+                "{test}: BPF required but unavailable: {why}"
+            );
+            eprintln!("SKIPPED {test}: {why}");
+            false
+        }
+    }
+}
+
 /// Raises `RLIMIT_MEMLOCK` for kernels that still charge BPF maps to it. A failure is logged, never
 /// fatal: kernels >= 5.11 charge BPF memory to the memory cgroup instead.
 pub fn raise_memlock() {

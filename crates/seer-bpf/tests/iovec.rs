@@ -45,20 +45,6 @@ impl SocketEventHandler for Recorder {
     fn after_drain(&mut self, _disable: &mut Vec<ConnKey>) {}
 }
 
-fn bpf_or_skip(test: &str) -> bool {
-    match seer_bpf::bpf_support() {
-        None => true,
-        Some(why) => {
-            assert!(
-                std::env::var("SEER_REQUIRE_BPF").is_err(),
-                "{test}: BPF required but unavailable: {why}"
-            );
-            eprintln!("SKIPPED {test}: {why}");
-            false
-        }
-    }
-}
-
 /// Piece `i` of the writev: `len` bytes of one letter each, so a misplaced byte shows.
 fn piece(i: usize, len: usize) -> Vec<u8> {
     vec![b'a' + (i % 26) as u8; len]

@@ -14,21 +14,8 @@ use arrow::record_batch::RecordBatch;
 use seer_collect::{CollectContext, Collector, SocketTracerCollector, TracerConfig};
 use seer_types::{RecordSink, SinkError, TableDef, Upid};
 
-/// `true` when BPF tests can run; otherwise prints why, loudly, and the test returns early.
-/// `SEER_REQUIRE_BPF=1` (set by `tools/test.sh` when running as root) turns a skip into a failure.
-pub fn bpf_or_skip(test: &str) -> bool {
-    match seer_bpf::bpf_support() {
-        None => true,
-        Some(why) => {
-            assert!(
-                std::env::var("SEER_REQUIRE_BPF").is_err(),
-                "{test}: BPF required but unavailable: {why}"
-            );
-            eprintln!("SKIPPED {test}: {why}");
-            false
-        }
-    }
-}
+/// `true` when BPF tests can run; otherwise skips loudly (or fails under `SEER_REQUIRE_BPF=1`).
+pub use seer_bpf::bpf_or_skip;
 
 /// Collects every batch, per table.
 #[derive(Default)]

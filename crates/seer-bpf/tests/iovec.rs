@@ -9,6 +9,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use seer_bpf::bpf_or_skip;
 use seer_bpf::socket::{ConnKey, DataDirection, SocketEvent, SocketEventHandler, SocketTraceConfig, SocketTracer};
 
 /// x86_64 `writev`.

@@ -73,6 +73,9 @@ struct segs {
 	struct seg s[MAX_SEGS];
 };
 
+/* segs_from_iov reads a user iovec array straight into a segment list. */
+_Static_assert(sizeof(struct seg) == sizeof(struct iovec), "struct seg must match struct iovec");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);
@@ -169,7 +172,6 @@ struct {
 /* Loop state lives in per-CPU maps, not on the stack, so the verifier treats it as unknown and
  * checks each bpf_loop callback once instead of once per distinct value. */
 struct emit_state;
-struct iov_state;
 
 static __always_inline void stat_add(__u32 idx, __u64 v)
 {
@@ -427,7 +429,12 @@ static long emit_one(__u64 idx, void *ctx)
 	st->left -= len;
 	if (st->fill >= st->cap)
 		emit_flush(st, e);
-	return 0;
+	if (st->off >= seglen) {
+		st->si++;
+		st->off = 0;
+	}
+	/* All bytes copied: emit_segs sends what is staged (one callback for a plain read/write). */
+	return st->left == 0 ? 1 : 0;
 }
 
 /* Copies `segs[0..n]` (user buffers holding `total` bytes in order) as data events starting at `pos`. */
@@ -456,52 +463,26 @@ static __always_inline void emit_segs(struct emit_req *r, struct conn_info *c)
 		stat_add(STAT_BYTES_SKIPPED, r->total - captured);
 }
 
-struct iov_state {
-	__u64 iov_ptr;
-	__u64 iovcnt;
-	__u32 n;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct iov_state);
-} iov_heap SEC(".maps");
-
-static long iov_one(__u64 i, void *ctx)
+/* Global (verified once; callers see an unknown count, which keeps their state count down): fills
+ * the per-CPU segment list with up to MAX_IOV iovecs; returns the segment count. */
+__noinline int segs_from_iov(__u64 iov_ptr, __u64 iovcnt)
 {
-	__u32 k0 = 0;
-	struct iov_state *st = bpf_map_lookup_elem(&iov_heap, &k0);
-	if (!st)
-		return 1;
-	if (i >= st->iovcnt || st->n >= MAX_SEGS)
-		return 1;
-	struct iovec iov = {};
-	if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(st->iov_ptr + i * sizeof(struct iovec))))
-		return 1;
 	__u32 zero = 0;
 	struct segs *sg = bpf_map_lookup_elem(&seg_heap, &zero);
 	if (!sg)
-		return 1;
-	sg->s[st->n & (MAX_SEGS - 1)].ptr = (__u64)iov.iov_base;
-	sg->s[st->n & (MAX_SEGS - 1)].len = iov.iov_len;
-	st->n++;
-	return 0;
-}
-
-/* Appends up to MAX_IOV iovecs to the per-CPU segment list; returns the new segment count. */
-static __always_inline __u32 segs_from_iov(__u32 start, __u64 iov_ptr, __u64 iovcnt)
-{
-	__u32 zero = 0;
-	struct iov_state *st = bpf_map_lookup_elem(&iov_heap, &zero);
-	if (!st)
 		return 0;
-	st->iov_ptr = iov_ptr;
-	st->iovcnt = iovcnt;
-	st->n = start;
-	bpf_loop(MAX_IOV, iov_one, NULL, 0);
-	return st->n;
+	/* struct seg has struct iovec's layout: the usual case is one read of the whole array. */
+	__u64 n = iovcnt > MAX_IOV ? MAX_IOV : iovcnt;
+	barrier_var(n);
+	if (n > MAX_IOV)
+		n = MAX_IOV;
+	if (n == 0)
+		return 0;
+	/* At syscall exit the kernel has just read this array itself, so its pages are present; if the
+	 * read fails anyway, the call's bytes are counted as not captured. */
+	if (bpf_probe_read_user(sg->s, n * sizeof(struct seg), (void *)iov_ptr))
+		return 0;
+	return (int)n;
 }
 
 /* Global (verified once): copies the user sockaddr at `uaddr` (`ulen` bytes) into the ev_peer slot at
@@ -567,7 +548,7 @@ static __always_inline __u32 build_segs(struct args *a, __u8 *peer)
 		return 1;
 	case NR_readv:
 	case NR_writev:
-		return segs_from_iov(0, a->a2, a->a3);
+		return segs_from_iov(a->a2, a->a3);
 	case NR_sendmsg:
 	case NR_recvmsg: {
 		struct user_msghdr mh = {};
@@ -576,7 +557,7 @@ static __always_inline __u32 build_segs(struct args *a, __u8 *peer)
 		/* recvmsg: the kernel rewrote msg_namelen with the source's size at exit. */
 		if (mh.msg_name)
 			*peer = (__u8)read_peer((__u64)mh.msg_name, (__u64)(__u32)mh.msg_namelen);
-		return segs_from_iov(0, (__u64)mh.msg_iov, mh.msg_iovlen);
+		return segs_from_iov((__u64)mh.msg_iov, mh.msg_iovlen);
 	}
 	}
 	return 0;
@@ -665,7 +646,7 @@ __noinline int on_mmsg(__u32 tgid, struct args *a, __u64 msgs, __u64 ts)
 		}
 		if (bytes == 0 || c->tls || disabled(tgid, fd, c))
 			continue;
-		__u32 n = segs_from_iov(0, (__u64)mm.msg_hdr.msg_iov, mm.msg_hdr.msg_iovlen);
+		__u32 n = segs_from_iov((__u64)mm.msg_hdr.msg_iov, mm.msg_hdr.msg_iovlen);
 		if (!n)
 			continue;
 		/* Each message names its own peer (recvmmsg: msg_namelen rewritten by the kernel). */

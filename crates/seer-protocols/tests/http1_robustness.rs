@@ -135,6 +135,54 @@ fn lost_response_realigns_after_the_gap() {
 }
 
 #[test]
+fn complete_pairs_are_stitched_between_polls() {
+    let mut s = session(TraceRole::Server, &ProtocolConfig::default());
+    let mut w = HttpWriter::new();
+    let m = meta(TraceRole::Server);
+    s.feed(
+        Direction::Ingress,
+        ChunkMeta::at(10),
+        b"GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n",
+    );
+    s.stitch_ready(&m, &mut w);
+    assert_eq!(w.take_rows().len(), 0, "no response yet");
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::at(20),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
+    s.stitch_ready(&m, &mut w);
+    let r = one(w.take_rows());
+    assert_eq!((r.req_path.as_str(), r.head.latency), ("/a", 10));
+    s.poll(&m, 30, &mut w);
+    assert_eq!(w.take_rows().len(), 0, "/b is still unanswered");
+}
+
+#[test]
+fn a_response_after_a_gap_waits_for_poll() {
+    // The response after the gap answers /2, whose request event is drained after it: stitching it
+    // at once would pair it with /1.
+    let mut s = session(TraceRole::Server, &ProtocolConfig::default());
+    let mut w = HttpWriter::new();
+    let m = meta(TraceRole::Server);
+    s.feed(Direction::Ingress, ChunkMeta::at(10), b"GET /1 HTTP/1.1\r\n\r\n");
+    s.gap(Direction::Egress, 80);
+    s.feed(
+        Direction::Egress,
+        ChunkMeta::at(40),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
+    s.stitch_ready(&m, &mut w);
+    s.feed(Direction::Ingress, ChunkMeta::at(30), b"GET /2 HTTP/1.1\r\n\r\n");
+    s.stitch_ready(&m, &mut w);
+    assert_eq!(w.take_rows().len(), 0, "left for poll");
+    s.poll(&m, 50, &mut w);
+    let r = one(w.take_rows());
+    assert_eq!(r.req_path, "/2");
+    assert_eq!(s.stats().unmatched_requests, 1);
+}
+
+#[test]
 fn garbage_before_and_between_messages() {
     let reqs =
         b"\x00\x01binary junk\r\nmore junk\nGET /ok HTTP/1.1\r\n\r\nnot http at all\r\nGET /ok2 HTTP/1.1\r\n\r\n";

@@ -250,6 +250,15 @@ impl Conn {
         }
     }
 
+    /// Stitches the session's complete pairs now (see [`Session::stitch_ready`]).
+    pub fn stitch_ready(&mut self, writers: &mut Writers) {
+        if let ProtoState::Known { proto, session } = &mut self.proto
+            && let Some(w) = writers.get(proto)
+        {
+            session.stitch_ready(&self.meta, w);
+        }
+    }
+
     /// The session's queues are filling up between flushes (see [`Session::wants_poll`]).
     pub fn wants_poll(&self) -> bool {
         matches!(&self.proto, ProtoState::Known { session, .. } if session.wants_poll())

@@ -202,6 +202,8 @@ impl SocketEventHandler for Handler {
                 // drain can hold more of one connection's messages than they take.
                 if c.wants_poll() {
                     c.poll(wall, &mut self.writers);
+                } else {
+                    c.stitch_ready(&mut self.writers);
                 }
             }
             SocketEvent::Exec(_) => {}

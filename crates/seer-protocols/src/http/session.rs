@@ -114,7 +114,9 @@ impl HttpSession {
         }
     }
 
-    fn stitch(&mut self, meta: &ConnMeta, out: &mut dyn TableWriter) {
+    /// Pairs queued requests with queued responses, in order. `eager` (between polls): stop at a
+    /// response after a gap, whose request may be a later one not queued yet.
+    fn stitch(&mut self, meta: &ConnMeta, out: &mut dyn TableWriter, eager: bool) {
         let Some(req_dir) = self.request_dir() else { return };
         let role = self.record_role(req_dir);
         let mut writer = out.as_any_mut().downcast_mut::<HttpWriter>();
@@ -130,6 +132,9 @@ impl HttpSession {
                 continue;
             }
             if resp.after_gap {
+                if eager {
+                    break;
+                }
                 while reqs.get(1).is_some_and(|next| next.start_ts <= resp.start_ts) {
                     reqs.pop_front();
                     self.stats.unmatched_requests += 1;
@@ -250,7 +255,7 @@ impl Session for HttpSession {
 
     fn poll(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
         self.advance_all(true);
-        self.stitch(meta, out);
+        self.stitch(meta, out, false);
         self.expire(now_ns);
         for (at, ds) in self.queued_at_poll.iter_mut().zip(&self.dirs) {
             *at = ds.queue.len();
@@ -262,7 +267,7 @@ impl Session for HttpSession {
         for d in [Direction::Egress, Direction::Ingress] {
             self.with_dir(d, |ds, cx| ds.close(cx));
         }
-        self.stitch(meta, out);
+        self.stitch(meta, out, false);
         for ds in &mut self.dirs {
             for m in ds.queue.drain(..) {
                 match m.kind {
@@ -292,5 +297,11 @@ impl Session for HttpSession {
 
     fn wants_data(&self) -> bool {
         !self.tunnel
+    }
+
+    fn stitch_ready(&mut self, meta: &ConnMeta, out: &mut dyn TableWriter) {
+        if self.dirs.iter().all(|d| !d.queue.is_empty()) {
+            self.stitch(meta, out, true);
+        }
     }
 }

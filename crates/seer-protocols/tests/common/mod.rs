@@ -15,7 +15,8 @@ pub fn session(role: TraceRole, cfg: &ProtocolConfig) -> Box<dyn Session> {
     Http.new_session(role, cfg)
 }
 
-/// Feeds events in order, polls, optionally closes; returns the rows and counters.
+/// Feeds events in order (stitching what is complete after each, as the tracer does), polls,
+/// optionally closes; returns the rows and counters.
 pub fn run_cfg(
     role: TraceRole,
     cfg: &ProtocolConfig,
@@ -28,6 +29,7 @@ pub fn run_cfg(
     let mut last = 0;
     for &(dir, ts, data) in events {
         s.feed(dir, ChunkMeta::at(ts), data);
+        s.stitch_ready(&m, &mut w);
         last = last.max(ts);
     }
     s.poll(&m, last, &mut w);
@@ -74,6 +76,7 @@ pub fn byte_by_byte(role: TraceRole, req: &[u8], resp: &[u8]) -> Vec<HttpRecord>
     for b in resp.chunks(1) {
         ts += 1;
         s.feed(resp_dir, ChunkMeta::at(ts), b);
+        s.stitch_ready(&m, &mut w);
     }
     s.poll(&m, ts, &mut w);
     s.close(&m, ts, &mut w);

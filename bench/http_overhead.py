@@ -24,12 +24,7 @@ import tempfile
 import time
 
 from overhead_common import (Seer, bpf_prog_stats, bpf_stats_enabled, ensure_tracefs, free_port, median,
-                             proc_cpu_s, wait_port, write_result, TRACEFS)
-
-
-# A cap, not an allocation: over half a million ~700-byte rows per run would overflow http_events'
-# share of the default 1 GiB, and rows evicted before they are counted would read as lost.
-STORE_BUDGET = "16 GiB"
+                             proc_cpu_s, wait_port, write_result, STORE_BUDGET, TRACEFS)
 
 
 def start_nginx(tmp):

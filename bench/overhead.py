@@ -25,7 +25,7 @@ import sys
 import tempfile
 
 from overhead_common import (TRACEFS, Seer, bpf_prog_stats, bpf_stats_enabled, ensure_tracefs, load_average,
-                             median, proc_cpu_s, write_result)
+                             median, proc_cpu_s, write_result, STORE_BUDGET)
 from overhead_workloads import WORKLOADS
 
 TOOLS = {"redis": ("redis-server", "redis-benchmark"), "pgsql": ("pgbench",)}
@@ -33,9 +33,7 @@ TOOLS = {"redis": ("redis-server", "redis-benchmark"), "pgsql": ("pgbench",)}
 
 def traced_run(wl, binary, tmp, hooks):
     """One client run with a fresh `seer up` tracing."""
-    # More than a million rows per run: with the default 1 GiB budget split over every table, the
-    # oldest rows of the run would be evicted before they are counted.
-    seer = Seer(binary, tmp, hooks=hooks, store_budget="16 GiB")
+    seer = Seer(binary, tmp, hooks=hooks, store_budget=STORE_BUDGET)
 
     def count():
         return seer.count_rows(wl.table, wl.port)

@@ -18,6 +18,12 @@ TRACEFS = "/sys/kernel/tracing"
 SERVER = 2  # trace_role of the server side
 
 
+# Store cap for the overhead runs. A cap, not an allocation: a run builds up to a million rows, which
+# would overflow a table's share of the default 1 GiB, and rows evicted before they are counted would
+# read as lost.
+STORE_BUDGET = "16 GiB"
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -479,7 +479,7 @@ __noinline int segs_from_iov(__u64 iov_ptr, __u64 iovcnt)
 	if (n == 0)
 		return 0;
 	/* At syscall exit the kernel has just read this array itself, so its pages are present; if the
-	 * read fails anyway, the call's bytes are counted as not captured. */
+	 * read fails anyway, the caller announces the call's bytes as not captured. */
 	if (bpf_probe_read_user(sg->s, n * sizeof(struct seg), (void *)iov_ptr))
 		return 0;
 	return (int)n;
@@ -610,8 +610,12 @@ __noinline int on_data(__u32 tgid, struct args *a, __u64 bytes, __u64 ts)
 	}
 	__u8 peer = 0;
 	__u32 n = build_segs(a, &peer);
-	if (n == 0)
+	if (n == 0) {
+		/* The buffer list could not be read: announce the bytes, as for sendfile. */
+		emit_skip(tgid, fd, c, egress ? DIR_EGRESS : DIR_INGRESS, pos, bytes, ts);
+		stat_add(STAT_BYTES_SKIPPED, bytes);
 		return 0;
+	}
 	struct emit_req r = { .pos = pos, .total = bytes, .ts = ts, .tgid = tgid, .fd = fd, .n = n,
 			      .dir = egress ? DIR_EGRESS : DIR_INGRESS, .nr = (__u8)a->nr, .peer = peer };
 	emit_segs(&r, c);
@@ -647,8 +651,10 @@ __noinline int on_mmsg(__u32 tgid, struct args *a, __u64 msgs, __u64 ts)
 		if (bytes == 0 || c->tls || disabled(tgid, fd, c))
 			continue;
 		__u32 n = segs_from_iov((__u64)mm.msg_hdr.msg_iov, mm.msg_hdr.msg_iovlen);
-		if (!n)
+		if (!n) {
+			stat_add(STAT_BYTES_SKIPPED, bytes);
 			continue;
+		}
 		/* Each message names its own peer (recvmmsg: msg_namelen rewritten by the kernel). */
 		__u8 peer = mm.msg_hdr.msg_name ?
 			(__u8)read_peer((__u64)mm.msg_hdr.msg_name, (__u64)(__u32)mm.msg_hdr.msg_namelen) : 0;

@@ -4,8 +4,8 @@
 //! 2 MiB page the kernel zeroes whole. The agent builds and frees Arrow batches continuously, so its
 //! allocator keeps returning memory and faulting it back: under `wrk` load against nginx, 41% of the
 //! tracer thread's CPU was `clear_page_erms` (perf, release build). With THP off for this process
-//! only (the host setting is left alone) the agent's CPU per traced request fell from ~10 µs to
-//! ~6 µs in the same runs (bench/README.md).
+//! only (the host setting is left alone) the agent's CPU per traced request fell from 7.6–8.3 µs
+//! to 4.1–5.2 µs in the same runs (bench/README.md).
 
 /// Turns THP off for this process (`PR_SET_THP_DISABLE`); returns whether it is off now.
 pub(crate) fn disable() -> bool {

@@ -81,24 +81,25 @@ impl Object {
         Self { out: String::from("{") }
     }
 
-    /// Adds `"key":<raw>` where `raw` is already valid JSON.
-    pub(crate) fn raw(mut self, key: &str, raw: &str) -> Self {
+    /// Starts a member: the separator, the quoted key and the colon.
+    fn key(&mut self, key: &str) {
         if self.out.len() > 1 {
             self.out.push(',');
         }
         push_quoted(&mut self.out, key);
         self.out.push(':');
+    }
+
+    /// Adds `"key":<raw>` where `raw` is already valid JSON.
+    pub(crate) fn raw(mut self, key: &str, raw: &str) -> Self {
+        self.key(key);
         self.out.push_str(raw);
         self
     }
 
     /// Adds a string member.
     pub(crate) fn str(mut self, key: &str, value: &str) -> Self {
-        if self.out.len() > 1 {
-            self.out.push(',');
-        }
-        push_quoted(&mut self.out, key);
-        self.out.push(':');
+        self.key(key);
         push_quoted(&mut self.out, value);
         self
     }

@@ -22,7 +22,6 @@ fn run_cfg(role: TraceRole, cfg: &ProtocolConfig, events: &Events) -> (Vec<Redis
     let mut last = 0;
     for (dir, ts, data) in events {
         s.feed(*dir, ChunkMeta::at(*ts), data);
-        s.stitch_ready(&meta, &mut w); // as the tracer does after every feed
         last = *ts;
     }
     s.poll(&meta, last, &mut w);
@@ -78,39 +77,6 @@ fn a_lost_reply_realigns_after_the_gap() {
     s.poll(&meta, 40, &mut w);
     assert_eq!(summary(w.rows()), vec![s3("GET", r#"{"key":"y"}"#, "Y")]);
     assert_eq!(s.stats().unmatched_requests, 1);
-}
-
-#[test]
-fn a_reply_after_a_gap_waits_for_poll() {
-    // The reply after the gap answers GET y, whose command event is drained after it: stitching it
-    // at once would pair it with GET x.
-    let mut s = Redis.new_session(TraceRole::Server, &ProtocolConfig::default());
-    let mut w = RedisWriter::new();
-    let meta = test_meta(TraceRole::Server);
-    s.feed(IN, ChunkMeta::at(10), &cmd(&["GET", "x"]));
-    s.stitch_ready(&meta, &mut w);
-    s.gap(OUT, 7);
-    s.feed(OUT, ChunkMeta::at(30), b"$1\r\nY\r\n");
-    s.stitch_ready(&meta, &mut w);
-    s.feed(IN, ChunkMeta::at(20), &cmd(&["GET", "y"]));
-    s.stitch_ready(&meta, &mut w);
-    assert!(w.rows().is_empty(), "left for poll");
-    s.poll(&meta, 40, &mut w);
-    assert_eq!(summary(w.rows()), vec![s3("GET", r#"{"key":"y"}"#, "Y")]);
-    assert_eq!(s.stats().unmatched_requests, 1);
-}
-
-#[test]
-fn replies_are_stitched_between_polls() {
-    let mut s = Redis.new_session(TraceRole::Server, &ProtocolConfig::default());
-    let mut w = RedisWriter::new();
-    let meta = test_meta(TraceRole::Server);
-    s.feed(IN, ChunkMeta::at(10), &cmd(&["GET", "x"]));
-    s.stitch_ready(&meta, &mut w);
-    assert!(w.rows().is_empty(), "no reply yet");
-    s.feed(OUT, ChunkMeta::at(20), b"$1\r\nX\r\n");
-    s.stitch_ready(&meta, &mut w);
-    assert_eq!(summary(w.rows()), vec![s3("GET", r#"{"key":"x"}"#, "X")]);
 }
 
 #[test]

@@ -241,22 +241,27 @@ impl Conn {
         false
     }
 
-    /// Runs the session's parser/stitcher into `out` (the writer of the session's protocol).
-    pub fn poll(&mut self, now_wall_ns: u64, writers: &mut Writers) {
+    /// Runs `f` on the session and its protocol's writer, if the connection has a session.
+    fn with_session(
+        &mut self,
+        writers: &mut Writers,
+        f: impl FnOnce(&mut dyn Session, &ConnMeta, &mut dyn TableWriter),
+    ) {
         if let ProtoState::Known { proto, session } = &mut self.proto
             && let Some(w) = writers.get(proto)
         {
-            session.poll(&self.meta, now_wall_ns, w);
+            f(session.as_mut(), &self.meta, w);
         }
+    }
+
+    /// Runs the session's parser/stitcher into the writer of the session's protocol.
+    pub fn poll(&mut self, now_wall_ns: u64, writers: &mut Writers) {
+        self.with_session(writers, |s, meta, w| s.poll(meta, now_wall_ns, w));
     }
 
     /// Stitches the session's complete pairs now (see [`Session::stitch_ready`]).
     pub fn stitch_ready(&mut self, writers: &mut Writers) {
-        if let ProtoState::Known { proto, session } = &mut self.proto
-            && let Some(w) = writers.get(proto)
-        {
-            session.stitch_ready(&self.meta, w);
-        }
+        self.with_session(writers, |s, meta, w| s.stitch_ready(meta, w));
     }
 
     /// The session's queues are filling up between flushes (see [`Session::wants_poll`]).
@@ -268,18 +273,17 @@ impl Conn {
     pub fn close(&mut self, wr: u64, rd: u64, now_wall_ns: u64, writers: &mut Writers) {
         self.bytes[0] = self.bytes[0].max(wr);
         self.bytes[1] = self.bytes[1].max(rd);
-        if let ProtoState::Known { proto, session } = &mut self.proto
-            && let Some(w) = writers.get(proto)
-        {
-            // Bytes that never arrived (ring loss, capture limit) at the tail are a gap.
-            let stream = if self.tls { self.tls_bytes } else { self.bytes };
+        // Bytes that never arrived (ring loss, capture limit) at the tail are a gap.
+        let stream = if self.tls { self.tls_bytes } else { self.bytes };
+        let next = self.next_pos;
+        self.with_session(writers, |s, meta, w| {
             for (i, d) in [Direction::Egress, Direction::Ingress].into_iter().enumerate() {
-                if stream[i] > self.next_pos[i] {
-                    session.gap(d, stream[i] - self.next_pos[i]);
+                if stream[i] > next[i] {
+                    s.gap(d, stream[i] - next[i]);
                 }
             }
-            session.close(&self.meta, now_wall_ns, w);
-        }
+            s.close(meta, now_wall_ns, w);
+        });
     }
 
     /// Bytes held by the session.

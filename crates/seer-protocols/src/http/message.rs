@@ -163,12 +163,11 @@ impl Head {
             }
             if let (Some(m), Some(p), Some(r), Some(spans)) = (at(start[0]), at(start[1]), at(start[2]), spans) {
                 h.text = text.to_owned();
-                (h.method, h.path, h.reason, h.fields) = (m, p, r, spans);
-                let fields = std::mem::take(&mut h.fields);
-                for &(n, v) in &fields {
+                (h.method, h.path, h.reason) = (m, p, r);
+                for &(n, v) in &spans {
                     h.note_known(n, v);
                 }
-                h.fields = fields;
+                h.fields = spans;
                 return h;
             }
         }

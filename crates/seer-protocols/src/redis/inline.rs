@@ -110,7 +110,7 @@ mod tests {
     fn s(line: &str) -> Option<Vec<String>> {
         split(line.as_bytes()).map(|v| {
             v.into_iter()
-                .map(|a| crate::text::utf8_lossy(&a).into_owned())
+                .map(|a| String::from_utf8_lossy(&a).into_owned())
                 .collect()
         })
     }

@@ -348,9 +348,7 @@ impl RedisSession {
         None
     }
 
-    /// Pairs queued commands with their replies, in order, and emits pushes. `eager` (between polls):
-    /// stop at a reply after a gap, whose command may be a later one not queued yet.
-    fn stitch(&mut self, meta: &ConnMeta, out: &mut dyn TableWriter, eager: bool) {
+    fn stitch(&mut self, meta: &ConnMeta, out: &mut dyn TableWriter) {
         let mut writer = out.as_any_mut().downcast_mut::<RedisWriter>();
         let mut rows = Vec::new();
         self.stitch_pushes(meta, &mut rows);
@@ -363,9 +361,6 @@ impl RedisSession {
                     continue;
                 }
                 if reply.after_gap {
-                    if eager {
-                        break;
-                    }
                     let started = reply.start_ts;
                     while self.requests.get(1).is_some_and(|next| next.start_ts <= started) {
                         self.requests.pop_front();
@@ -506,13 +501,13 @@ impl Session for RedisSession {
     }
 
     fn poll(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
-        self.stitch(meta, out, false);
+        self.stitch(meta, out);
         self.expire(now_ns);
         self.unpolled = false;
     }
 
     fn close(&mut self, meta: &ConnMeta, now_ns: u64, out: &mut dyn TableWriter) {
-        self.stitch(meta, out, false);
+        self.stitch(meta, out);
         let _ = now_ns;
         self.stats.unmatched_requests += self.requests.len() as u64;
         self.stats.unmatched_responses += self.replies.len() as u64;
@@ -534,12 +529,6 @@ impl Session for RedisSession {
 
     fn stats(&self) -> SessionStats {
         self.stats
-    }
-
-    fn stitch_ready(&mut self, meta: &ConnMeta, out: &mut dyn TableWriter) {
-        if !self.replies.is_empty() || !self.pushes.is_empty() {
-            self.stitch(meta, out, true);
-        }
     }
 
     fn wants_poll(&self) -> bool {
